@@ -1,0 +1,97 @@
+package example.webapp.economy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+import example.webapp.api.EconomyException;
+import example.webapp.api.EconomyException.Reason;
+import example.webapp.api.Player;
+
+public class PlayerLedgerTest {
+
+    @Test
+    public void seedsPlayersWithStartingGold() {
+        PlayerLedger ledger = Ledgers.withPlayers(500, "alice:Alice", "bob");
+
+        assertEquals(new Player("alice", "Alice", 500, Map.of()), ledger.get("alice"));
+        assertEquals("bob", ledger.get("bob").name());
+        assertEquals(2, ledger.all().size());
+    }
+
+    @Test
+    public void unknownPlayerIsRefused() {
+        PlayerLedger ledger = Ledgers.withPlayers(500);
+
+        EconomyException e = assertThrows(EconomyException.class, () -> ledger.get("nobody"));
+        assertEquals(Reason.UNKNOWN_PLAYER, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("nobody"));
+    }
+
+    @Test
+    public void joinValidatesIdAndNameAndRefusesDuplicates() {
+        PlayerLedger ledger = Ledgers.withPlayers(500, "alice:Alice");
+
+        assertEquals(Reason.INVALID_ARGUMENT, assertThrows(EconomyException.class, () -> ledger.join("a b", "x")).reason());
+        assertEquals(Reason.INVALID_ARGUMENT, assertThrows(EconomyException.class, () -> ledger.join(null, "x")).reason());
+        assertEquals(Reason.INVALID_ARGUMENT, assertThrows(EconomyException.class, () -> ledger.join("dave", " ")).reason());
+        assertEquals(Reason.DUPLICATE_PLAYER, assertThrows(EconomyException.class, () -> ledger.join("alice", "Other")).reason());
+        assertEquals(new Player("dave", "Dave", 500, Map.of()), ledger.join("dave", " Dave "));
+    }
+
+    @Test
+    public void exchangeTakesGoldAndGivesItems() {
+        PlayerLedger ledger = Ledgers.withPlayers(500, "alice:Alice");
+
+        ledger.exchange("alice", 100, "sword", 1);
+        Player after = ledger.exchange("alice", 50, "sword", 2);
+
+        assertEquals(350, after.gold());
+        assertEquals(Map.of("sword", 3), after.items());
+    }
+
+    @Test
+    public void exchangeRefusesMoreGoldThanThePlayerHas() {
+        PlayerLedger ledger = Ledgers.withPlayers(500, "alice:Alice");
+
+        EconomyException e = assertThrows(EconomyException.class, () -> ledger.exchange("alice", 501, "sword", 1));
+
+        assertEquals(Reason.INSUFFICIENT_GOLD, e.reason());
+        assertEquals(500, ledger.get("alice").gold());
+        assertEquals(Map.of(), ledger.get("alice").items());
+    }
+
+    @Test
+    public void concurrentExchangesNeverOverdraw() throws Exception {
+        PlayerLedger ledger = Ledgers.withPlayers(1000, "alice:Alice");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = pool.invokeAll(java.util.Collections.nCopies(100, () -> {
+                try {
+                    ledger.exchange("alice", 30, "potion", 1);
+                    return true;
+                } catch (EconomyException e) {
+                    return false;
+                }
+            }), 30, TimeUnit.SECONDS);
+            long bought = 0;
+            for (Future<Boolean> result : results) {
+                bought += result.get() ? 1 : 0;
+            }
+            assertEquals(33, bought);
+            assertEquals(10, ledger.get("alice").gold());
+            assertEquals(Integer.valueOf(33), ledger.get("alice").items().get("potion"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

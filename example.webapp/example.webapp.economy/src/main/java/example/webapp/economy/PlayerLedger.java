@@ -21,13 +21,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import example.webapp.api.EconomyException;
 import example.webapp.api.Player;
 import example.webapp.api.Players;
+import hotfix.runtime.api.StateTransfer;
 
 /**
  * The players and their gold, in memory. Every change to one player is atomic.
+ * <p>
+ * The wallets survive a hotfix of this bundle: the old version exports every player as an
+ * API {@link Player} record, which both versions see, and the new one imports them.
  */
 @Component(configurationPid = PlayerLedger.PID)
 @Designate(ocd = PlayerLedger.Config.class)
-public final class PlayerLedger implements Players {
+public final class PlayerLedger implements Players, StateTransfer {
 
     static final String PID = "example.webapp.economy.ledger";
 
@@ -105,6 +109,27 @@ public final class PlayerLedger implements Players {
             account.items.merge(itemId, quantity, Integer::sum);
             return account.snapshot();
         }
+    }
+
+    @Override
+    public Object exportState() {
+        return all();
+    }
+
+    @Override
+    public void importState(Object state) {
+        if (!(state instanceof List<?> players)) {
+            throw new IllegalArgumentException("expected a list of players, got " + state);
+        }
+        Map<String, Account> imported = new HashMap<>();
+        for (Object element : players) {
+            Player player = (Player) element;
+            Account account = new Account(player.id(), player.name(), player.gold());
+            account.items.putAll(player.items());
+            imported.put(player.id(), account);
+        }
+        accounts.clear();
+        accounts.putAll(imported);
     }
 
     private Account account(String id) {

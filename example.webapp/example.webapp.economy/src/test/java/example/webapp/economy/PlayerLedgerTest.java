@@ -94,4 +94,27 @@ public class PlayerLedgerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    public void stateHandedOverKeepsEveryWalletAndItem() {
+        PlayerLedger old = Ledgers.withPlayers(1000, "alice:Alice", "bob:Bob");
+        old.exchange("alice", 150, "sword", 1);
+        old.join("dave", "Dave");
+        PlayerLedger next = Ledgers.withPlayers(1000, "zed:Zed");
+
+        next.importState(old.exportState());
+
+        assertEquals(old.get("alice"), next.get("alice"));
+        assertEquals(850, next.get("alice").gold());
+        assertEquals(3, next.all().size());
+        assertEquals(Reason.UNKNOWN_PLAYER, assertThrows(EconomyException.class, () -> next.get("zed")).reason());
+    }
+
+    @Test
+    public void importRefusesStateOfAnotherShapeAndKeepsItsOwn() {
+        PlayerLedger ledger = Ledgers.withPlayers(1000, "alice:Alice");
+
+        assertThrows(IllegalArgumentException.class, () -> ledger.importState("not a list"));
+        assertEquals(1000, ledger.get("alice").gold());
+    }
 }

@@ -1,0 +1,39 @@
+package hotfix.runtime.api;
+
+/** Why a hotfix was refused: the machine-readable half of every refusal. */
+public enum Reason {
+    /** Nothing went wrong. */
+    NONE,
+    /** The source could not be read, or is not a jar. */
+    UNREADABLE,
+    /** The jar has no manifest, or its manifest lacks a symbolic name or a valid version. */
+    NOT_A_BUNDLE,
+    /** No installed bundle has the hotfix's symbolic name. */
+    NO_TARGET,
+    /** The target is infrastructure, the runtime itself, or opted out of hotfixes. */
+    NOT_HOTFIXABLE,
+    /** The hotfix's version is not higher than the installed one's. */
+    VERSION_NOT_HIGHER,
+    /** The installed version is outside {@code Hotfix-Target-Version}. */
+    TARGET_VERSION_MISMATCH,
+    /** A header of the hotfix has a value the runtime does not understand. */
+    INVALID_HEADER,
+    /** Classes of a package the target exports change: swapping cannot reach the importers. */
+    EXPORTED_PACKAGE_CHANGED,
+    /** Old and new services cannot be matched one to one. */
+    AMBIGUOUS_SERVICES,
+    /** The new version does not resolve; the message names the missing requirements. */
+    UNRESOLVED,
+    /** The new version's activator or one of its components failed to start. */
+    START_FAILED,
+    /** In-flight calls did not finish before the drain deadline. */
+    DRAIN_TIMEOUT,
+    /** The new version refused the old version's state. */
+    STATE_TRANSFER_FAILED,
+    /** Another hotfix is being applied. */
+    BUSY,
+    /** No applied hotfix has the id given to roll back, or it is not the latest of its target. */
+    UNKNOWN_HOTFIX,
+    /** Any other failure; the message says what. */
+    FAILED
+}

@@ -1,0 +1,284 @@
+package hotfix.runtime.internal.gate;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import hotfix.runtime.api.QuiesceGate;
+
+/**
+ * The quiesced window. Every thread counts its own depth in its own {@link Entry}, so entering
+ * and leaving touch no shared cache line, and a drain sums the entries: a per-thread count is
+ * exact where a striped {@code LongAdder} is not (one call's increment and decrement may land
+ * in different cells).
+ * <p>
+ * Ordering: a caller writes its depth, then reads {@code closed}; the controller writes
+ * {@code closed}, then reads the depths. Both are volatile, so either the caller sees the gate
+ * closed and backs out, or the controller sees the caller inside and waits for it.
+ */
+public final class Gate implements QuiesceGate {
+
+    /** How long waiting callers spin before they start to yield, and yield before they park. */
+    private static final int SPINS = 64;
+    private static final int YIELDS = 256;
+    private static final long PARK_NANOS = 50_000;
+
+    private final ThreadLocal<Entry> entries = ThreadLocal.withInitial(this::register);
+    private final ConcurrentLinkedQueue<Entry> registry = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * One thread's place in the gate. {@code depth} counts its levels, held or passing, and is
+     * read by the controller; {@code heldFrom} is the depth of its first held level (0: none)
+     * and is the owner's alone.
+     */
+    static final class Entry {
+        final WeakReference<Thread> thread;
+        volatile int depth;
+        int heldFrom;
+
+        Entry(Thread thread) {
+            this.thread = new WeakReference<>(thread);
+        }
+    }
+
+    /*
+     * Only the first store of a thread's entry needs a full fence (it must be visible before
+     * the thread reads 'closed'). Nested levels keep the depth above zero, so their stores may
+     * be opaque; the last leave is a release store, so the call's effects are visible to the
+     * controller that sees zero.
+     */
+    private static final VarHandle DEPTH;
+
+    static {
+        try {
+            DEPTH = MethodHandles.lookup().findVarHandle(Entry.class, "depth", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public void enter() {
+        Entry entry = entries.get();
+        int depth = entry.depth;
+        if (entry.heldFrom > 0) {
+            DEPTH.setOpaque(entry, depth + 1);
+            return;
+        }
+        // First held level of this thread. Levels below it, if any, passed a proxy that is not
+        // held: they grant no reentrancy, or a call could reach what is being swapped while the
+        // gate is closed.
+        entry.depth = depth + 1;
+        entry.heldFrom = depth + 1;
+        if (closed) {
+            awaitOpen(entry, depth + 1);
+        }
+    }
+
+    /**
+     * Enters without ever waiting: for calls that must be counted, so that a drain waits for
+     * them, but must not be held, because they do not enter what is being replaced.
+     */
+    public void enterPassing() {
+        Entry entry = entries.get();
+        int depth = entry.depth;
+        if (depth == 0) {
+            entry.depth = 1;
+        } else {
+            DEPTH.setOpaque(entry, depth + 1);
+        }
+    }
+
+    @Override
+    public void leave() {
+        Entry entry = entries.get();
+        int depth = entry.depth;
+        if (depth <= 0) {
+            throw new IllegalStateException("leave() without enter() on thread " + Thread.currentThread().getName());
+        }
+        int left = depth - 1;
+        if (left < entry.heldFrom) {
+            entry.heldFrom = 0;
+        }
+        if (left == 0) {
+            DEPTH.setRelease(entry, 0);
+        } else {
+            DEPTH.setOpaque(entry, left);
+        }
+    }
+
+    @Override
+    public void checkpoint() {
+        if (!closed) {
+            return;
+        }
+        Entry entry = entries.get();
+        awaitOpen(entry, entry.depth);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public int inFlight() {
+        int inside = 0;
+        for (Entry entry : registry) {
+            if (entry.depth > 0) {
+                inside++;
+            }
+        }
+        return inside;
+    }
+
+    /** @return how many callers wait at the closed gate now */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /**
+     * Closes the gate and waits for the calls inside to finish, except the caller's own.
+     * <p>
+     * If the calls inside stop making progress while callers are held, an inside call may be
+     * waiting for one of the held ones (a pool that runs handlers on another thread, an
+     * executor): the gate then opens for a moment to let the held calls through, and tries
+     * again, until the deadline.
+     *
+     * @param deadline how long to try in all
+     * @param stall    how long the count inside may stay unchanged, with callers held, before
+     *                 the held callers are let through
+     * @return the outcome; when it is not {@link Drain#drained()}, the gate is open again
+     */
+    public Drain closeAndDrain(Duration deadline, Duration stall) {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
+        int releases = 0;
+        Entry own = entries.get();
+        int ownDepth = own.depth;
+        own.depth = 0;
+        try {
+            while (true) {
+                closed = true;
+                int inside = inFlight();
+                long lastChange = System.nanoTime();
+                int spins = 0;
+                while (inside > 0) {
+                    long now = System.nanoTime();
+                    if (now - end >= 0) {
+                        List<String> threads = threadsInside();
+                        closed = false;
+                        return new Drain(false, releases, threads, Duration.ofNanos(now - start));
+                    }
+                    if (waiting.get() > 0 && now - lastChange >= stall.toNanos()) {
+                        break;
+                    }
+                    backOff(spins++);
+                    int count = inFlight();
+                    if (count != inside) {
+                        inside = count;
+                        lastChange = System.nanoTime();
+                    }
+                }
+                if (inside == 0) {
+                    return new Drain(true, releases, List.of(), Duration.ofNanos(System.nanoTime() - start));
+                }
+                // Stalled with callers held: let them through, then close again.
+                releases++;
+                closed = false;
+                long letThrough = System.nanoTime() + stall.toNanos();
+                int rounds = 0;
+                while (waiting.get() > 0 && System.nanoTime() - letThrough < 0) {
+                    backOff(rounds++);
+                }
+            }
+        } finally {
+            own.depth = ownDepth;
+        }
+    }
+
+    /** Opens the gate: held callers go on. */
+    public void open() {
+        closed = false;
+    }
+
+    /** @return the threads inside the gate, each with where it is (its top frames) */
+    public List<String> threadsInside() {
+        List<String> threads = new ArrayList<>();
+        for (Entry entry : registry) {
+            Thread thread = entry.thread.get();
+            if (entry.depth > 0 && thread != null) {
+                StringBuilder where = new StringBuilder("'").append(thread.getName()).append("'");
+                StackTraceElement[] stack = thread.getStackTrace();
+                for (int i = 0, shown = 0; i < stack.length && shown < 3; i++) {
+                    if (!stack[i].getClassName().startsWith("hotfix.runtime.internal.")
+                            && !stack[i].getClassName().startsWith("java.")) {
+                        where.append(shown == 0 ? " at " : " < ").append(stack[i]);
+                        shown++;
+                    }
+                }
+                threads.add(where.toString());
+            }
+        }
+        return threads;
+    }
+
+    /**
+     * Waits at the closed gate out of the count, and returns counted at {@code depth}. A caller
+     * stops counting as waiting only once it counts as inside again: a drain that lets held
+     * callers through and then sees none waiting must find them inside, or it closes on them
+     * before they are counted and holds them again, release after release.
+     */
+    private void awaitOpen(Entry entry, int depth) {
+        waiting.incrementAndGet();
+        try {
+            do {
+                entry.depth = 0;
+                int spins = 0;
+                while (closed) {
+                    backOff(spins++);
+                }
+                entry.depth = depth;
+            } while (closed);
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private static void backOff(int round) {
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(PARK_NANOS);
+        }
+    }
+
+    private Entry register() {
+        Entry entry = new Entry(Thread.currentThread());
+        registry.add(entry);
+        // Forget threads that died: their entries can only be empty, and would otherwise pile up.
+        registry.removeIf(e -> e.thread.get() == null);
+        return entry;
+    }
+
+    /**
+     * The outcome of {@link Gate#closeAndDrain(Duration, Duration)}.
+     *
+     * @param drained  whether every call inside finished; the gate is then closed
+     * @param releases how many times held callers were let through because the drain stalled
+     * @param inside   when not drained, the threads still inside and where they were
+     * @param took     how long the drain took
+     */
+    public record Drain(boolean drained, int releases, List<String> inside, Duration took) {
+    }
+}

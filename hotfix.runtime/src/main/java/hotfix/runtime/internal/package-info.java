@@ -1,0 +1,4 @@
+/**
+ * The runtime's start: wires the gate, mediation, the pipeline and the journal together.
+ */
+package hotfix.runtime.internal;

@@ -1,0 +1,301 @@
+package hotfix.runtime.internal.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+
+import hotfix.runtime.api.HotfixManager;
+import hotfix.runtime.api.HotfixOptions;
+import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Mode;
+import hotfix.runtime.api.Outcome;
+import hotfix.runtime.api.Reason;
+import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.journal.Journal;
+import hotfix.runtime.internal.log.RuntimeLog;
+import hotfix.runtime.internal.mediation.Hotfixable;
+import hotfix.runtime.internal.mediation.Mediator;
+
+/**
+ * The {@link HotfixManager}: runs every install and rollback through the pipeline, one at a
+ * time, and keeps the journal.
+ */
+public final class Pipeline implements HotfixManager {
+
+    /** The most a hotfix jar may weigh, read from a file, a URL or a stream. */
+    static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
+
+    private final BundleContext context;
+    private final Mediator mediator;
+    private final Gate gate;
+    private final Hotfixable hotfixable;
+    private final Journal journal;
+    private final Diagnostics diagnostics;
+    private final RuntimeLog log;
+    private final ReentrantLock busy = new ReentrantLock();
+    private volatile String inProgress = "";
+
+    public Pipeline(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Journal journal,
+            Diagnostics diagnostics, RuntimeLog log) {
+        this.context = context;
+        this.mediator = mediator;
+        this.gate = gate;
+        this.hotfixable = hotfixable;
+        this.journal = journal;
+        this.diagnostics = diagnostics;
+        this.log = log;
+    }
+
+    @Override
+    public HotfixReport install(URI source, HotfixOptions options) {
+        byte[] bytes;
+        try (InputStream in = source.toURL().openStream()) {
+            bytes = readLimited(in);
+        } catch (IOException | IllegalArgumentException e) {
+            return refuseUnread(source.toString(), "cannot read " + source + ": " + e);
+        }
+        return run(new Attempt(source.toString(), bytes, options, 0));
+    }
+
+    @Override
+    public HotfixReport install(String name, InputStream jar, HotfixOptions options) {
+        byte[] bytes;
+        try (InputStream in = jar) {
+            bytes = readLimited(in);
+        } catch (IOException e) {
+            return refuseUnread(name, "cannot read " + name + ": " + e);
+        }
+        return run(new Attempt(name, bytes, options, 0));
+    }
+
+    @Override
+    public HotfixReport verify(URI source) {
+        return install(source, HotfixOptions.plan());
+    }
+
+    @Override
+    public HotfixReport rollback(long id, HotfixOptions options) {
+        Journal.Entry entry = journal.applied().stream().filter(e -> e.report().id() == id).findFirst().orElse(null);
+        if (entry == null) {
+            String known = journal.find(id).map(e -> "hotfix " + id + " is " + e.report().outcome()
+                    + (e.report().outcome() == Outcome.APPLIED ? " and was rolled back since" : "")).orElse(
+                            "there is no hotfix " + id);
+            return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, known + ": only an applied hotfix can be rolled back");
+        }
+        HotfixReport applied = entry.report();
+        for (Journal.Entry later : journal.applied()) {
+            if (later.report().id() > id && later.report().target().equals(applied.target())) {
+                return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, "hotfix " + later.report().id() + " was applied to "
+                        + applied.target() + " after hotfix " + id + ": roll it back first");
+            }
+        }
+        byte[] previous;
+        try {
+            previous = journal.previousJar(id);
+        } catch (RuntimeException e) {
+            return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, e.getMessage());
+        }
+        Attempt attempt = new Attempt("rollback of " + id + " (" + applied.source() + ")", previous, options, id);
+        attempt.location = entry.previousLocation();
+        return run(attempt);
+    }
+
+    @Override
+    public List<HotfixReport> list() {
+        return journal.applied().stream().map(Journal.Entry::report).toList();
+    }
+
+    @Override
+    public List<HotfixReport> history() {
+        return journal.history();
+    }
+
+    /** @return the source of the hotfix being applied now, or empty */
+    public String inProgress() {
+        return inProgress;
+    }
+
+    private HotfixReport run(Attempt attempt) {
+        if (!busy.tryLock()) {
+            return attempt.refused(Reason.BUSY, "another hotfix is being applied (" + inProgress
+                    + "): hotfixes are applied one at a time; try again when it is done");
+        }
+        try {
+            inProgress = attempt.source;
+            return attempt.run();
+        } finally {
+            inProgress = "";
+            busy.unlock();
+        }
+    }
+
+    private HotfixReport refuseUnread(String source, String message) {
+        return refuse(source, Reason.UNREADABLE, message);
+    }
+
+    private HotfixReport refuse(String source, Reason reason, String message) {
+        Attempt attempt = new Attempt(source, new byte[0], HotfixOptions.defaults(), 0);
+        return attempt.refused(reason, message);
+    }
+
+    private static byte[] readLimited(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_JAR_BYTES + 1);
+        if (bytes.length > MAX_JAR_BYTES) {
+            throw new IOException("larger than " + MAX_JAR_BYTES / (1024 * 1024) + " MiB");
+        }
+        return bytes;
+    }
+
+    /** One run through the pipeline, with its undo stack and what goes into its report. */
+    private final class Attempt {
+        final String source;
+        final byte[] bytes;
+        final HotfixOptions options;
+        final long undoes;
+        final Instant time = Instant.now();
+        final Map<String, Duration> stages = new LinkedHashMap<>();
+        final List<String> services = new ArrayList<>();
+        final List<String> classes = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final Deque<Runnable> undo = new ArrayDeque<>();
+        long id;
+        String location;
+        String target = "";
+        String fromVersion = "";
+        String toVersion = "";
+        Mode mode = Mode.SWAP;
+        String description = "";
+        Duration pause = Duration.ZERO;
+        long stageStart;
+
+        Attempt(String source, byte[] bytes, HotfixOptions options, long undoes) {
+            this.source = source;
+            this.bytes = bytes;
+            this.options = options;
+            this.undoes = undoes;
+        }
+
+        HotfixReport run() {
+            id = journal.nextId();
+            stageStart = System.nanoTime();
+            Swap swap = null;
+            try {
+                HotfixJar jar = HotfixJar.read(bytes);
+                target = jar.symbolicName;
+                toVersion = jar.version.toString();
+                description = jar.description();
+                mode = jar.mode();
+                swap = new Swap(context, mediator, gate, hotfixable, diagnostics, this::stage, services, classes,
+                        notes, undo);
+                Bundle installed = swap.inspect(jar, undoes != 0);
+                fromVersion = installed.getVersion().toString();
+                stage("inspect");
+                swap.plan();
+                stage("plan");
+                if (options.dryRun()) {
+                    HotfixReport plan = report(Outcome.PLANNED, Reason.NONE, planMessage(installed));
+                    journal.record(plan, null, null, 0);
+                    return plan;
+                }
+                String newLocation = location != null ? location : "hotfix:" + id + ":" + target + "@" + toVersion;
+                swap.stage(newLocation);
+                stage("stage");
+                long closed = System.nanoTime();
+                swap.quiesce(options.drainTimeout());
+                stage("quiesce");
+                swap.commit();
+                stage("commit");
+                pause = Duration.ofNanos(swap.resume() - closed);
+                stage("resume");
+            } catch (Refusal refusal) {
+                undoAll();
+                return refused(refusal.reason, refusal.getMessage());
+            } catch (RuntimeException | Error e) {
+                undoAll();
+                log.error("Hotfix {} from {} failed unexpectedly; undone", id, source, e);
+                return refused(Reason.FAILED, "unexpected failure, everything was undone: " + e);
+            }
+            // Past resume the new version serves: what follows may add notes but never undo it.
+            byte[] previous = swap.retire();
+            stage("retire");
+            Outcome outcome = undoes != 0 ? Outcome.ROLLED_BACK : Outcome.APPLIED;
+            String message = (undoes != 0 ? "rolled back hotfix " + undoes + ": " : "applied: ") + target + " "
+                    + fromVersion + " -> " + toVersion + ", " + services.size() + " service(s) swapped, paused "
+                    + micros(pause);
+            HotfixReport report = report(outcome, Reason.NONE, message);
+            try {
+                journal.record(report, undoes != 0 ? null : previous, undoes != 0 ? null : swap.previousLocation(),
+                        swap.startLevel());
+            } catch (RuntimeException e) {
+                notes.add("the journal could not record this hotfix, so it will not survive a restart: " + e.getMessage());
+                log.error("Hotfix {} applied but not journaled", id, e);
+                return report(outcome, Reason.NONE, message);
+            }
+            stage("journal");
+            log.info("Hotfix {}: {}", id, message);
+            return report(outcome, Reason.NONE, message);
+        }
+
+        private String planMessage(Bundle installed) {
+            return "would " + (undoes != 0 ? "roll back" : "apply") + ": " + target + " " + installed.getVersion()
+                    + " -> " + toVersion + ", swapping " + services.size() + " service(s)";
+        }
+
+        void stage(String name) {
+            long now = System.nanoTime();
+            stages.put(name, Duration.ofNanos(now - stageStart));
+            stageStart = now;
+        }
+
+        void undoAll() {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException e) {
+                    log.error("Undoing hotfix {} from {} failed at one step", id, source, e);
+                }
+            }
+        }
+
+        HotfixReport refused(Reason reason, String message) {
+            if (id == 0) {
+                id = journal.nextId();
+            }
+            HotfixReport report = report(Outcome.REFUSED, reason, "refused: " + message);
+            try {
+                journal.record(report, null, null, 0);
+            } catch (RuntimeException e) {
+                log.error("Refusal of hotfix {} could not be journaled", id, e);
+            }
+            log.warn("Hotfix {} from {} refused: {}", id, source, message);
+            return report;
+        }
+
+        HotfixReport report(Outcome outcome, Reason reason, String message) {
+            return new HotfixReport(id, source, bytes.length == 0 ? "" : HotfixJar.sha256(bytes), target, fromVersion,
+                    toVersion, mode, description, outcome, reason, message, services, classes, notes, stages, pause,
+                    time, undoes);
+        }
+    }
+
+    static String micros(Duration duration) {
+        return duration.toNanos() / 1000 + " us";
+    }
+
+    static String version(Version version) {
+        return version.toString();
+    }
+}

@@ -1,0 +1,421 @@
+package hotfix.runtime.internal.gate;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.Timeout;
+
+import hotfix.runtime.internal.gate.Gate.Drain;
+
+public class GateTest {
+
+    private static final long WAIT_SECONDS = 10;
+    private static final Duration LONG = Duration.ofSeconds(WAIT_SECONDS);
+
+    /** A broken gate deadlocks; fail instead of hanging the build. */
+    @Rule
+    public final Timeout timeout = Timeout.seconds(60);
+
+    private final Gate gate = new Gate();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    @After
+    public void stopThreads() throws InterruptedException {
+        stop.set(true);
+        gate.open();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertFalse(thread.getName() + " is still running", thread.isAlive());
+        }
+    }
+
+    @Test
+    public void aThreadInsidePassesAClosedGate() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        CountDownLatch nestedPassed = new CountDownLatch(1);
+        start("inside", () -> {
+            gate.enter();
+            try {
+                entered.countDown();
+                await(closed);
+                gate.enter();
+                nestedPassed.countDown();
+                gate.leave();
+            } finally {
+                gate.leave();
+            }
+        });
+        await(entered);
+        FutureTask<Drain> drain = drainInBackground(LONG, LONG);
+        awaitTrue(gate::isClosed, "the gate closes");
+        closed.countDown();
+        assertTrue("a nested enter() waited at the gate its own thread holds open", nestedPassed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(drain.get(WAIT_SECONDS, TimeUnit.SECONDS).drained());
+    }
+
+    @Test
+    public void theControllerDoesNotWaitForItsOwnCall() {
+        gate.enter();
+        Drain drain = gate.closeAndDrain(LONG, LONG);
+        assertTrue(drain.drained());
+        assertTrue(gate.isClosed());
+        gate.enter();
+        gate.leave();
+        assertEquals(1, gate.inFlight());
+        gate.leave();
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void closeAndDrainWaitsForACallInside() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        start("inside", () -> {
+            gate.enter();
+            try {
+                entered.countDown();
+                await(finish);
+            } finally {
+                gate.leave();
+            }
+        });
+        await(entered);
+        FutureTask<Drain> drain = drainInBackground(LONG, LONG);
+        assertThrows(TimeoutException.class, () -> drain.get(200, TimeUnit.MILLISECONDS));
+        assertTrue(gate.isClosed());
+        assertEquals(1, gate.inFlight());
+
+        finish.countDown();
+        Drain drained = drain.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(drained.drained());
+        assertEquals(0, drained.releases());
+        assertTrue(drained.inside().isEmpty());
+        assertTrue(gate.isClosed());
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void holdsNewCallersWhileClosedAndLetsThemGoWhenOpen() throws Exception {
+        assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+        CountDownLatch passed = new CountDownLatch(1);
+        start("caller", () -> {
+            gate.enter();
+            passed.countDown();
+            gate.leave();
+        });
+        awaitTrue(() -> gate.waiting() == 1, "the caller waits");
+        assertFalse(passed.await(100, TimeUnit.MILLISECONDS));
+        assertEquals("a held caller is not inside", 0, gate.inFlight());
+
+        gate.open();
+        assertTrue(passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        awaitTrue(() -> gate.waiting() == 0, "nobody waits");
+    }
+
+    @Test
+    public void aDrainPastItsDeadlineNamesTheThreadInsideAndReopens() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread stuck = start("stuck-worker", () -> {
+            gate.enter();
+            try {
+                entered.countDown();
+                await(release);
+            } finally {
+                gate.leave();
+            }
+        });
+        await(entered);
+        Drain drain = gate.closeAndDrain(Duration.ofMillis(200), LONG);
+        try {
+            assertFalse(drain.drained());
+            assertTrue(drain.took().compareTo(Duration.ofMillis(200)) >= 0);
+            assertEquals(drain.inside().toString(), 1, drain.inside().size());
+            String where = drain.inside().get(0);
+            assertTrue(where, where.startsWith("'stuck-worker' at "));
+            // Every frame shown is a frame the thread is in: it has not moved since.
+            Set<String> frames = Arrays.stream(stuck.getStackTrace()).map(StackTraceElement::toString).collect(Collectors.toSet());
+            for (String frame : where.substring("'stuck-worker' at ".length()).split(" < ")) {
+                assertTrue(frame + " is not in " + frames, frames.contains(frame));
+            }
+            assertFalse("the gate opens again", gate.isClosed());
+            gate.enter();
+            gate.leave();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * Like Event Admin's synchronous {@code sendEvent}: the call inside hands work to a pool
+     * thread and waits for it, and the pool thread's own call is held at the closed gate.
+     */
+    @Test
+    public void aStalledDrainLetsHeldCallersThroughAndThenDrains() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch task = new CountDownLatch(1);
+        CountDownLatch handled = new CountDownLatch(1);
+        AtomicBoolean sent = new AtomicBoolean();
+        start("event-pool", () -> {
+            await(task);
+            gate.enter();
+            try {
+                handled.countDown();
+            } finally {
+                gate.leave();
+            }
+        });
+        start("sender", () -> {
+            gate.enter();
+            try {
+                entered.countDown();
+                await(closing);
+                task.countDown();
+                sent.set(handled.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            } finally {
+                gate.leave();
+            }
+        });
+        await(entered);
+        FutureTask<Drain> drain = drainInBackground(LONG, Duration.ofMillis(50));
+        awaitTrue(gate::isClosed, "the gate closes");
+        closing.countDown();
+
+        Drain drained = drain.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(drained.drained());
+        assertTrue(drained.releases() > 0);
+        assertTrue(drained.took().toString(), drained.took().compareTo(Duration.ofSeconds(5)) < 0);
+        assertTrue(sent.get());
+        assertTrue(gate.isClosed());
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void checkpointLetsADrainCompleteWhileALoopNeverLeaves() throws Exception {
+        AtomicLong iterations = new AtomicLong();
+        start("loop", () -> {
+            gate.enter();
+            try {
+                while (!stop.get()) {
+                    gate.checkpoint();
+                    iterations.incrementAndGet();
+                }
+            } finally {
+                gate.leave();
+            }
+        });
+        awaitTrue(() -> iterations.get() > 0, "the loop runs");
+        assertEquals(1, gate.inFlight());
+
+        Drain drain = gate.closeAndDrain(LONG, LONG);
+        assertTrue(drain.drained());
+        awaitTrue(() -> gate.waiting() == 1, "the loop waits at its checkpoint");
+        long frozen = iterations.get();
+        assertEquals(0, gate.inFlight());
+        assertEquals(frozen, iterations.get());
+
+        gate.open();
+        awaitTrue(() -> iterations.get() > frozen, "the loop runs again");
+        awaitTrue(() -> gate.inFlight() == 1, "the loop is inside again");
+    }
+
+    @Test
+    public void leaveWithoutEnterThrows() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, gate::leave);
+        assertTrue(e.getMessage(), e.getMessage().contains(Thread.currentThread().getName()));
+        gate.enter();
+        gate.leave();
+        assertThrows(IllegalStateException.class, gate::leave);
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void enterPassingIsCountedButNeverHeld() throws Exception {
+        assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+        CountDownLatch passed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start("passing", () -> {
+            gate.enterPassing();
+            try {
+                passed.countDown();
+                await(release);
+            } finally {
+                gate.leave();
+            }
+        });
+        assertTrue(passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, gate.inFlight());
+        assertEquals(0, gate.waiting());
+
+        // Counted: the next drain waits for it.
+        gate.open();
+        Drain drain = gate.closeAndDrain(Duration.ofMillis(100), LONG);
+        assertFalse(drain.drained());
+        assertEquals(1, drain.inside().size());
+        release.countDown();
+        awaitTrue(() -> gate.inFlight() == 0, "the passing call leaves");
+    }
+
+    /**
+     * Callers, nested callers and a checkpointing loop hammer the gate while a controller closes,
+     * drains and opens it again and again: whenever it reports drained, nothing may be running.
+     */
+    @Test
+    public void aDrainedGateHasNothingRunning() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicLong calls = new AtomicLong();
+        for (int i = 0; i < 4; i++) {
+            start("caller-" + i, () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (!stop.get()) {
+                    gate.enter();
+                    try {
+                        running.incrementAndGet();
+                        if (random.nextBoolean()) {
+                            gate.enter();
+                            gate.leave();
+                        }
+                        for (int spin = random.nextInt(64); spin > 0; spin--) {
+                            Thread.onSpinWait();
+                        }
+                        running.decrementAndGet();
+                    } finally {
+                        gate.leave();
+                    }
+                    calls.incrementAndGet();
+                }
+            });
+        }
+        start("loop", () -> {
+            gate.enter();
+            try {
+                while (!stop.get()) {
+                    gate.checkpoint();
+                    running.incrementAndGet();
+                    Thread.onSpinWait();
+                    running.decrementAndGet();
+                    calls.incrementAndGet();
+                }
+            } finally {
+                gate.leave();
+            }
+        });
+
+        int drained = 0;
+        for (int cycle = 0; cycle < 300; cycle++) {
+            long before = calls.get();
+            awaitTrue(() -> calls.get() > before + 10, "calls go on between drains");
+            Drain drain = gate.closeAndDrain(LONG, LONG);
+            try {
+                assertTrue("cycle " + cycle + ": " + drain, drain.drained());
+                drained++;
+                for (int look = 0; look < 1_000; look++) {
+                    int now = running.get();
+                    if (now != 0) {
+                        throw new AssertionError("cycle " + cycle + ": drained, yet " + now + " calls are running");
+                    }
+                    Thread.onSpinWait();
+                }
+                assertEquals(0, gate.inFlight());
+            } finally {
+                gate.open();
+            }
+        }
+        assertEquals(300, drained);
+    }
+
+    // ---- helpers
+
+    private Thread start(String name, Body body) {
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    private FutureTask<Drain> drainInBackground(Duration deadline, Duration stall) {
+        FutureTask<Drain> drain = new FutureTask<>(() -> gate.closeAndDrain(deadline, stall));
+        start("controller", drain::run);
+        return drain;
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("timed out on a latch");
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    @Test
+    public void aPassingLevelGrantsNoWayThroughAClosedGate() throws Exception {
+        Gate gate = new Gate();
+        assertTrue(gate.closeAndDrain(Duration.ofSeconds(5), Duration.ofMillis(100)).drained());
+        CountDownLatch passed = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            gate.enterPassing();
+            entered.countDown();
+            gate.enter();
+            passed.countDown();
+            gate.leave();
+            gate.leave();
+        }, "passing-then-held");
+        caller.start();
+        try {
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            assertFalse("a call through a proxy that is not held reached a held one while closed",
+                    passed.await(200, TimeUnit.MILLISECONDS));
+            gate.open();
+            assertTrue(passed.await(5, TimeUnit.SECONDS));
+        } finally {
+            gate.open();
+            caller.join(5000);
+        }
+        assertEquals(0, gate.inFlight());
+    }
+}

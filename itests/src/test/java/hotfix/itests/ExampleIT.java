@@ -120,12 +120,22 @@ public class ExampleIT extends HotfixTestSupport {
     public void theShippedBugCreditsGoldForAHugePurchase() {
         http.post("/players", "{\"id\":\"exploit\",\"name\":\"Exploit\"}");
 
-        // 5000 * 500000 = 2.5e9 overflows an int to -1794967296: the "cost" is a credit.
+        // 5000 * 500000 = 2.5e9 overflows an int to -1794967296, and the bulk "discount" keeps
+        // 10% of that: the "cost" is a credit of 179496729.
         Http.Answer bought = http.buy("exploit", "dragon-egg", 500_000);
 
         assertEquals(200, bought.status());
-        assertTrue(bought.object().get("cost").getAsLong() < 0);
-        assertEquals(1000L + 1_794_967_296L, players.get("exploit").gold());
+        assertEquals(-179_496_729L, bought.object().get("cost").getAsLong());
+        assertEquals(1000L + 179_496_729L, players.get("exploit").gold());
+    }
+
+    @Test
+    public void theSecondShippedBugChargesTenPercentForABulkPurchase() {
+        http.post("/players", "{\"id\":\"bulk\",\"name\":\"Bulk\"}");
+
+        // ten potions at 25: 10% off would be 225; the bug charges 10%, 25
+        assertEquals(25, http.buy("bulk", "potion", 10).object().get("cost").getAsLong());
+        assertEquals(25, http.buy("bulk", "potion", 1).object().get("cost").getAsLong());
     }
 
     private static void assertError(int status, String code, Http.Answer answer) {

@@ -10,12 +10,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 
@@ -69,7 +64,7 @@ public class HotfixIT extends HotfixTestSupport {
         WeakReference<ClassLoader> oldLoader = new WeakReference<>(
                 installed(ECONOMY).adapt(BundleWiring.class).getClassLoader());
 
-        try (Load load = new Load(3)) {
+        try (Load load = new Load(players, shop, leaderboard, base(), 3)) {
             load.awaitCalls(300);
             HotfixReport report = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
             long callsAtSwap = load.calls.get();
@@ -101,7 +96,7 @@ public class HotfixIT extends HotfixTestSupport {
     public void applyAndRollBackTenTimesUnderLoadWithNoFailedCall() throws Exception {
         awaitHttp(base().resolve("/now"), Duration.ofSeconds(20));
         List<Long> pauses = new ArrayList<>();
-        try (Load load = new Load(3)) {
+        try (Load load = new Load(players, shop, leaderboard, base(), 3)) {
             for (int cycle = 0; cycle < 10; cycle++) {
                 load.awaitCalls(load.calls.get() + 100);
                 HotfixReport applied = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
@@ -184,87 +179,4 @@ public class HotfixIT extends HotfixTestSupport {
         assertNull("the old version's class loader is still reachable", reference.get());
     }
 
-    /** Threads calling the services and the HTTP endpoints the hotfix replaces, until stopped. */
-    private final class Load implements AutoCloseable {
-        final AtomicLong calls = new AtomicLong();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final List<Thread> threads = new ArrayList<>();
-        final CountDownLatch stopped;
-
-        Load(int serviceThreads) {
-            stopped = new CountDownLatch(serviceThreads + 1);
-            for (int i = 0; i < serviceThreads; i++) {
-                String player = "load" + i;
-                players.join(player, "Load " + i);
-                threads.add(new Thread(() -> callServices(player), "load-" + i));
-            }
-            Http http = new Http(base());
-            threads.add(new Thread(() -> callHttp(http), "load-http"));
-            threads.forEach(Thread::start);
-        }
-
-        void callServices(String player) {
-            try {
-                while (running.get()) {
-                    try {
-                        shop.buy(player, "potion", 1);
-                    } catch (EconomyException e) {
-                        if (e.reason() != EconomyException.Reason.INSUFFICIENT_GOLD) {
-                            failures.add(e.toString());
-                        }
-                    }
-                    players.get(player);
-                    leaderboard.top(3);
-                    calls.incrementAndGet();
-                }
-            } catch (RuntimeException e) {
-                failures.add(Thread.currentThread().getName() + ": " + e);
-            } finally {
-                stopped.countDown();
-            }
-        }
-
-        void callHttp(Http http) {
-            try {
-                while (running.get()) {
-                    Http.Answer answer = http.get("/players/alice");
-                    if (answer.status() != 200) {
-                        failures.add("GET /players/alice: " + answer.status() + " " + answer.body());
-                    }
-                }
-            } catch (RuntimeException e) {
-                failures.add("http: " + e);
-            } finally {
-                stopped.countDown();
-            }
-        }
-
-        void awaitCalls(long count) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (calls.get() < count && failures.isEmpty() && System.nanoTime() - end < 0) {
-                Thread.sleep(5);
-            }
-            assertTrue("the load made " + calls.get() + " calls, expected " + count + "; failures: " + failures,
-                    calls.get() >= count);
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            assertTrue("load threads did not stop", stopped.await(30, TimeUnit.SECONDS));
-        }
-
-        List<String> failures() {
-            return List.copyOf(failures);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
-
-    static Map<String, Integer> items(Player player) {
-        return player.items();
-    }
 }

@@ -5,6 +5,7 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
 
@@ -61,6 +62,8 @@ public abstract class HotfixTestSupport {
                 frameworkProperty("felix.bootdelegation.implicit").value("false"),
                 // a hotfix installs its new version beside the old one
                 frameworkProperty("org.osgi.framework.bsnversion").value("multiple"),
+                // the agent failsafe starts (-javaagent), exported like the exported jars do
+                systemPackage("hotfix.agent.api;version=1.0.0"),
                 systemProperty(HTTP_PORT).value(Integer.toString(freePort())),
                 systemProperty("org.apache.felix.http.host").value("127.0.0.1"),
                 platform(),

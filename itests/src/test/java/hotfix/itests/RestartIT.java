@@ -15,8 +15,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * A hotfix survives a restart: the exported server is started, patched from its shell, stopped,
- * and started again on the same bundle cache.
+ * Hotfixes survive a restart: the exported server is started, patched from its shell (a swap,
+ * then a redefinition), stopped, and started again on the same bundle cache.
  */
 public class RestartIT {
 
@@ -27,11 +27,13 @@ public class RestartIT {
     public TemporaryFolder folder = new TemporaryFolder();
 
     @Test
-    public void theFixIsStillActiveAfterARestartAndTheHistoryListsIt() throws Exception {
+    public void theFixesAreStillActiveAfterARestartAndTheHistoryListsThem() throws Exception {
         Path jar = Path.of(System.getProperty("hotfix.itests.webapp", "../run-configs/target/webapp.jar"));
         Path fix = HotfixTestSupport.jar("example.webapp.hotfix.shop-overflow").toPath();
         Path server = folder.newFolder("server").toPath();
         Files.copy(fix, server.resolve("shop-overflow-fix.jar"));
+        Files.copy(HotfixTestSupport.jar("example.webapp.hotfix.bulk-discount").toPath(),
+                server.resolve("bulk-discount-fix.jar"));
         int port = HotfixTestSupport.freePort();
         Http http = new Http(java.net.URI.create("http://127.0.0.1:" + port));
 
@@ -43,6 +45,10 @@ public class RestartIT {
             String applied = first.command("hotfix:install shop-overflow-fix.jar", COMMAND);
             assertTrue(applied, applied.contains("applied: example.webapp.economy 1.0.0.SNAPSHOT -> 1.0.1"));
             assertEquals(409, http.buy("bob", "dragon-egg", 500_000).status());
+
+            String redefined = first.command("hotfix:install bulk-discount-fix.jar", COMMAND);
+            assertTrue(redefined, redefined.contains("1 class(es) redefined"));
+            assertEquals(225, http.buy("carol", "potion", 10).object().get("cost").getAsLong());
         }
 
         try (ServerProcess second = new ServerProcess(jar, server, port)) {
@@ -56,8 +62,11 @@ public class RestartIT {
             Matcher level = Pattern.compile("\\|\\s*(\\d+)\\|example.webapp.economy \\(1.0.1\\)").matcher(bundles);
             assertTrue(bundles, level.find());
             assertEquals("the fix keeps the start level of the bundle it replaced", "10", level.group(1));
+            assertEquals("the redefinition is applied again as the class loads", 225,
+                    http.buy("carol", "potion", 10).object().get("cost").getAsLong());
             String list = second.command("hotfix:list", COMMAND);
-            assertTrue(list, list.contains("APPLIED") && list.contains("1.0.0.SNAPSHOT -> 1.0.1"));
+            assertTrue(list, list.contains("APPLIED") && list.contains("1.0.0.SNAPSHOT -> 1.0.1")
+                    && list.contains("1.0.1 -> 1.0.2"));
         }
     }
 }

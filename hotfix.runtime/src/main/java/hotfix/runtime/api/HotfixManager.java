@@ -67,4 +67,7 @@ public interface HotfixManager {
 
     /** @return every attempt, applied or not, newest first */
     List<HotfixReport> history();
+
+    /** @return the state of the runtime now: the gate, the deploy directory, problems */
+    HotfixStatus status();
 }

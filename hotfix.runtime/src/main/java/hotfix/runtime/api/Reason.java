@@ -18,6 +18,14 @@ public enum Reason {
     TARGET_VERSION_MISMATCH,
     /** A header of the hotfix has a value the runtime does not understand. */
     INVALID_HEADER,
+    /** A class changes in a way the JVM cannot redefine in place; the message names the member. */
+    STRUCTURAL_CHANGE,
+    /** A class of the hotfix is not in the target, nor a new class in one of its packages. */
+    NOT_IN_TARGET,
+    /** Every class of the hotfix is identical to the target's: there is nothing to redefine. */
+    NO_CHANGE,
+    /** This JVM cannot redefine classes: it was started without the hotfix agent. */
+    REDEFINITION_UNAVAILABLE,
     /** Classes of a package the target exports change: swapping cannot reach the importers. */
     EXPORTED_PACKAGE_CHANGED,
     /** Old and new services cannot be matched one to one. */

@@ -1,7 +1,9 @@
 package hotfix.runtime.internal;
 
+import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
@@ -20,6 +22,7 @@ import hotfix.runtime.internal.mediation.Mediator;
 import hotfix.runtime.internal.mediation.ProxyFactory;
 import hotfix.runtime.internal.pipeline.Diagnostics;
 import hotfix.runtime.internal.pipeline.Pipeline;
+import hotfix.runtime.internal.pipeline.Redefinitions;
 import hotfix.runtime.internal.pipeline.Restore;
 
 /**
@@ -33,6 +36,8 @@ public final class RuntimeActivator implements BundleActivator {
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private RuntimeLog log;
+    private Optional<Instrumentation> instrumentation = Optional.empty();
+    private Redefinitions redefinitions;
     private Mediator mediator;
     private Diagnostics diagnostics;
 
@@ -46,10 +51,17 @@ public final class RuntimeActivator implements BundleActivator {
             log.error("The hotfix journal has an unreadable record, ignored: {}", problem);
         }
         new Restore(context, journal, log).run();
+        instrumentation = Agent.instrumentation();
+        redefinitions = new Redefinitions(journal, log);
+        instrumentation.ifPresentOrElse(i -> i.addTransformer(redefinitions),
+                () -> log.warn("No Instrumentation: the JVM was started without the hotfix agent, so redefine-mode "
+                        + "hotfixes are refused. java -jar webapp.jar or runtime.jar starts it; else -javaagent"));
+        context.addBundleListener(redefinitions);
         mediator = new Mediator(context, gate, hotfixable, new ProxyFactory(), log);
         mediator.open();
         diagnostics = new Diagnostics(context);
-        Pipeline pipeline = new Pipeline(context, mediator, gate, hotfixable, journal, diagnostics, log);
+        Pipeline pipeline = new Pipeline(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation,
+                redefinitions, log);
         registrations.add(context.registerService(QuiesceGate.class, gate, null));
         registrations.add(context.registerService(HotfixManager.class, pipeline, null));
         try {
@@ -61,6 +73,7 @@ public final class RuntimeActivator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
+        // first: a jar it is applying finishes while the pipeline is still whole
         for (ServiceRegistration<?> registration : registrations) {
             try {
                 registration.unregister();
@@ -69,6 +82,10 @@ public final class RuntimeActivator implements BundleActivator {
             }
         }
         registrations.clear();
+        if (redefinitions != null) {
+            context.removeBundleListener(redefinitions);
+            instrumentation.ifPresent(i -> i.removeTransformer(redefinitions));
+        }
         if (mediator != null) {
             mediator.close();
         }

@@ -55,7 +55,8 @@ public final class GoldShop implements Shop {
             throw new EconomyException(UNKNOWN_ITEM, "the shop sells no item '" + itemId + "'");
         }
         int cost = item.price() * quantity;
-        Player after = players.exchange(playerId, cost, itemId, quantity);
-        return new Purchase(playerId, itemId, quantity, cost, after);
+        long charged = Pricing.withBulkDiscount(cost, quantity);
+        Player after = players.exchange(playerId, charged, itemId, quantity);
+        return new Purchase(playerId, itemId, quantity, charged, after);
     }
 }

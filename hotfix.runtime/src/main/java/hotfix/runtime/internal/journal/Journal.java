@@ -129,6 +129,25 @@ public final class Journal {
         return Optional.ofNullable(entries.get(id));
     }
 
+    /** Keeps the classes a redefine-mode hotfix put in place, for a restart to apply again. */
+    public void recordClasses(long id, byte[] jar) {
+        try {
+            write(jars.resolve(id + "-classes.jar"), out -> out.write(jar));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the classes of hotfix " + id + " in " + jars, e);
+        }
+    }
+
+    /** @return the classes a redefine-mode hotfix put in place, if it recorded them */
+    public Optional<byte[]> classes(long id) {
+        Path file = jars.resolve(id + "-classes.jar");
+        try {
+            return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the classes of hotfix " + id, e);
+        }
+    }
+
     /** @return the jar of the version an applied hotfix replaced */
     public byte[] previousJar(long id) {
         try {

@@ -2,6 +2,7 @@ package hotfix.runtime.internal.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.framework.Bundle;
@@ -20,6 +22,7 @@ import org.osgi.framework.Version;
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.HotfixStatus;
 import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
@@ -44,18 +47,24 @@ public final class Pipeline implements HotfixManager {
     private final Hotfixable hotfixable;
     private final Journal journal;
     private final Diagnostics diagnostics;
+    private final Optional<Instrumentation> instrumentation;
+    private final Redefinitions redefinitions;
     private final RuntimeLog log;
     private final ReentrantLock busy = new ReentrantLock();
     private volatile String inProgress = "";
+    private volatile DeployState deploy;
 
     public Pipeline(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Journal journal,
-            Diagnostics diagnostics, RuntimeLog log) {
+            Diagnostics diagnostics, Optional<Instrumentation> instrumentation, Redefinitions redefinitions,
+            RuntimeLog log) {
         this.context = context;
         this.mediator = mediator;
         this.gate = gate;
         this.hotfixable = hotfixable;
         this.journal = journal;
         this.diagnostics = diagnostics;
+        this.instrumentation = instrumentation;
+        this.redefinitions = redefinitions;
         this.log = log;
     }
 
@@ -123,9 +132,27 @@ public final class Pipeline implements HotfixManager {
         return journal.history();
     }
 
-    /** @return the source of the hotfix being applied now, or empty */
-    public String inProgress() {
-        return inProgress;
+    @Override
+    public HotfixStatus status() {
+        DeployState deploy = this.deploy;
+        return new HotfixStatus(gate.isClosed(), gate.inFlight(), inProgress, journal.applied().size(),
+                deploy == null ? "" : deploy.directory(), deploy == null ? List.of() : deploy.problems(),
+                instrumentation.map(Instrumentation::isRedefineClassesSupported).orElse(false), journal.unreadable());
+    }
+
+    /** Lets the deploy directory watcher report through {@link #status()}. */
+    public void deployState(DeployState state) {
+        this.deploy = state;
+    }
+
+    /** What the deploy directory watcher tells {@link Pipeline#status()}. */
+    public interface DeployState {
+
+        /** @return the watched directory, absolute; empty if none */
+        String directory();
+
+        /** @return what the watcher could not do, and why */
+        List<String> problems();
     }
 
     private HotfixReport run(Attempt attempt) {
@@ -179,6 +206,7 @@ public final class Pipeline implements HotfixManager {
         Mode mode = Mode.SWAP;
         String description = "";
         Duration pause = Duration.ZERO;
+        long closed;
         long stageStart;
 
         Attempt(String source, byte[] bytes, HotfixOptions options, long undoes) {
@@ -191,17 +219,21 @@ public final class Pipeline implements HotfixManager {
         HotfixReport run() {
             id = journal.nextId();
             stageStart = System.nanoTime();
-            Swap swap = null;
+            Stages swap = null;
             try {
                 HotfixJar jar = HotfixJar.read(bytes);
                 target = jar.symbolicName;
                 toVersion = jar.version.toString();
                 description = jar.description();
                 mode = jar.mode();
-                swap = new Swap(context, mediator, gate, hotfixable, diagnostics, this::stage, services, classes,
-                        notes, undo);
+                swap = mode == Mode.REDEFINE
+                        ? new Redefine(context, mediator, gate, hotfixable, instrumentation, redefinitions, classes,
+                                notes, undo)
+                        : new Swap(context, mediator, gate, hotfixable, diagnostics, instrumentation, redefinitions,
+                                undoes, services, classes, notes, undo);
                 Bundle installed = swap.inspect(jar, undoes != 0);
-                fromVersion = installed.getVersion().toString();
+                fromVersion = swap instanceof Redefine redefine ? redefine.currentVersion().toString()
+                        : installed.getVersion().toString();
                 stage("inspect");
                 swap.plan();
                 stage("plan");
@@ -213,7 +245,7 @@ public final class Pipeline implements HotfixManager {
                 String newLocation = location != null ? location : "hotfix:" + id + ":" + target + "@" + toVersion;
                 swap.stage(newLocation);
                 stage("stage");
-                long closed = System.nanoTime();
+                closed = System.nanoTime();
                 swap.quiesce(options.drainTimeout());
                 stage("quiesce");
                 swap.commit();
@@ -222,6 +254,10 @@ public final class Pipeline implements HotfixManager {
                 stage("resume");
             } catch (Refusal refusal) {
                 undoAll();
+                if (closed != 0) {
+                    // calls were held from the close to the reopening, even though nothing changed
+                    pause = Duration.ofNanos(System.nanoTime() - closed);
+                }
                 return refused(refusal.reason, refusal.getMessage());
             } catch (RuntimeException | Error e) {
                 undoAll();
@@ -233,12 +269,21 @@ public final class Pipeline implements HotfixManager {
             stage("retire");
             Outcome outcome = undoes != 0 ? Outcome.ROLLED_BACK : Outcome.APPLIED;
             String message = (undoes != 0 ? "rolled back hotfix " + undoes + ": " : "applied: ") + target + " "
-                    + fromVersion + " -> " + toVersion + ", " + services.size() + " service(s) swapped, paused "
-                    + micros(pause);
+                    + fromVersion + " -> " + toVersion + ", " + changes() + ", paused " + micros(pause);
             HotfixReport report = report(outcome, Reason.NONE, message);
             try {
+                if (swap instanceof Redefine redefine && undoes == 0) {
+                    journal.recordClasses(id, Redefinitions.pack(redefine.target(), redefine.redefined(),
+                            redefine.added()));
+                }
                 journal.record(report, undoes != 0 ? null : previous, undoes != 0 ? null : swap.previousLocation(),
                         swap.startLevel());
+                redefinitions.reload();
+                if (swap instanceof Swap swapped && undoes == 0) {
+                    redefinitions.rememberExported(id, swapped.exportedOriginals());
+                } else if (undoes != 0) {
+                    redefinitions.forgetExported(undoes);
+                }
             } catch (RuntimeException e) {
                 notes.add("the journal could not record this hotfix, so it will not survive a restart: " + e.getMessage());
                 log.error("Hotfix {} applied but not journaled", id, e);
@@ -250,8 +295,14 @@ public final class Pipeline implements HotfixManager {
         }
 
         private String planMessage(Bundle installed) {
-            return "would " + (undoes != 0 ? "roll back" : "apply") + ": " + target + " " + installed.getVersion()
-                    + " -> " + toVersion + ", swapping " + services.size() + " service(s)";
+            return "would " + (undoes != 0 ? "roll back" : "apply") + ": " + target + " " + fromVersion + " -> "
+                    + toVersion + ", " + (mode == Mode.REDEFINE ? "redefining " + classes.size() + " class(es) in place"
+                            : "swapping " + services.size() + " service(s)");
+        }
+
+        private String changes() {
+            return mode == Mode.REDEFINE ? classes.size() + " class(es) redefined"
+                    : services.size() + " service(s) swapped";
         }
 
         void stage(String name) {

@@ -10,6 +10,7 @@ import org.osgi.framework.Version;
 import org.osgi.framework.startlevel.BundleStartLevel;
 
 import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Mode;
 import hotfix.runtime.internal.journal.Journal;
 import hotfix.runtime.internal.log.RuntimeLog;
 
@@ -38,7 +39,10 @@ public final class Restore {
     public void run() {
         Map<String, Journal.Entry> current = new LinkedHashMap<>();
         for (Journal.Entry entry : journal.applied()) {
-            current.put(entry.report().target(), entry);
+            // a redefinition changes classes in place, not which bundle version runs
+            if (entry.report().mode() == Mode.SWAP) {
+                current.put(entry.report().target(), entry);
+            }
         }
         current.values().forEach(this::restore);
     }

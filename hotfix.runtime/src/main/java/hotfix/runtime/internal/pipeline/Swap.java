@@ -4,6 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -30,7 +33,6 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
-import org.osgi.framework.VersionRange;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleWire;
@@ -38,23 +40,22 @@ import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.framework.namespace.PackageNamespace;
 
-import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.api.StateTransfer;
 import hotfix.runtime.internal.gate.Gate;
 import hotfix.runtime.internal.mediation.Hotfixable;
 import hotfix.runtime.internal.mediation.Mediated;
 import hotfix.runtime.internal.mediation.Mediator;
+import hotfix.runtime.internal.redefine.ClassPlan;
+import hotfix.runtime.internal.redefine.ClassPlanner;
 
 /**
  * The stages of a swap-mode hotfix. Every stage that changes something pushes its undo first.
  */
-final class Swap {
+final class Swap implements Stages {
 
     /** How long staged components may take to come up before the hotfix is refused. */
     static final long COMPONENT_WAIT_MILLIS = 5_000;
-    /** How long the count inside may stay unchanged, with callers held, before they are let through. */
-    static final Duration STALL = Duration.ofMillis(100);
     static final long REFRESH_WAIT_SECONDS = 30;
 
     private final BundleContext context;
@@ -62,7 +63,9 @@ final class Swap {
     private final Gate gate;
     private final Hotfixable hotfixable;
     private final Diagnostics diagnostics;
-    private final Consumer<String> stages;
+    private final Optional<Instrumentation> instrumentation;
+    private final Redefinitions redefinitions;
+    private final long undoes;
     private final List<String> services;
     private final List<String> classes;
     private final List<String> notes;
@@ -77,16 +80,20 @@ final class Swap {
     private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
     private final Map<ServiceReference<?>, Object> newServices = new LinkedHashMap<>();
     private final List<Mediated> held = new ArrayList<>();
+    private final List<ClassDefinition> exported = new ArrayList<>();
+    private final List<ClassDefinition> exportedOriginals = new ArrayList<>();
 
     Swap(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Diagnostics diagnostics,
-            Consumer<String> stages, List<String> services, List<String> classes, List<String> notes,
-            Deque<Runnable> undo) {
+            Optional<Instrumentation> instrumentation, Redefinitions redefinitions, long undoes,
+            List<String> services, List<String> classes, List<String> notes, Deque<Runnable> undo) {
         this.context = context;
         this.mediator = mediator;
         this.gate = gate;
         this.hotfixable = hotfixable;
         this.diagnostics = diagnostics;
-        this.stages = stages;
+        this.instrumentation = instrumentation;
+        this.redefinitions = redefinitions;
+        this.undoes = undoes;
         this.services = services;
         this.classes = classes;
         this.notes = notes;
@@ -94,69 +101,30 @@ final class Swap {
     }
 
     /** Inspect: finds the target and checks the hotfix may apply to it. */
-    Bundle inspect(HotfixJar hotfix, boolean rollback) throws Refusal {
+    @Override
+    public Bundle inspect(HotfixJar hotfix, boolean rollback) throws Refusal {
         this.jar = hotfix;
-        if (hotfix.mode() != Mode.SWAP) {
-            throw new Refusal(Reason.INVALID_HEADER, HotfixJar.MODE + ": " + hotfix.mode().header()
-                    + " is not supported by this runtime yet: ship the fix as a new bundle version (swap mode)");
+        old = Targets.find(context, hotfixable, hotfix);
+        Targets.checkVersion(hotfix, old.getVersion(), rollback);
+        planExportedPackages();
+        if (rollback) {
+            exported.addAll(redefinitions.exportedOriginals(undoes));
         }
-        List<Bundle> candidates = new ArrayList<>();
-        for (Bundle bundle : context.getBundles()) {
-            if (hotfix.symbolicName.equals(bundle.getSymbolicName()) && bundle.getState() != Bundle.UNINSTALLED) {
-                candidates.add(bundle);
-            }
-        }
-        if (candidates.isEmpty()) {
-            throw new Refusal(Reason.NO_TARGET, "no installed bundle is named " + hotfix.symbolicName
-                    + ": a hotfix's Bundle-SymbolicName must be that of the bundle it fixes");
-        }
-        if (candidates.size() > 1) {
-            throw new Refusal(Reason.NO_TARGET, candidates.size() + " versions of " + hotfix.symbolicName
-                    + " are installed (" + versions(candidates) + "): cannot tell which one to fix");
-        }
-        old = candidates.get(0);
-        String why = hotfixable.why(old);
-        if (why != null) {
-            throw new Refusal(Reason.NOT_HOTFIXABLE, old.getSymbolicName() + " cannot be hotfixed: " + why);
-        }
-        if (old.getState() != Bundle.ACTIVE) {
-            throw new Refusal(Reason.NOT_HOTFIXABLE, old.getSymbolicName() + " " + old.getVersion()
-                    + " is not active: start it, or update it the ordinary way");
-        }
-        Version installed = old.getVersion();
-        if (!rollback && hotfix.version.compareTo(installed) <= 0) {
-            throw new Refusal(Reason.VERSION_NOT_HIGHER, "the hotfix's version " + hotfix.version
-                    + " is not higher than the installed " + hotfix.symbolicName + " " + installed
-                    + ": give the hotfix a higher Bundle-Version");
-        }
-        String range = hotfix.headers.getValue(HotfixJar.TARGET_VERSION);
-        if (range != null && !rollback) {
-            VersionRange accepted;
-            try {
-                accepted = VersionRange.valueOf(unquote(range.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new Refusal(Reason.INVALID_HEADER,
-                        HotfixJar.TARGET_VERSION + ": '" + range + "' is not a version range: " + e.getMessage());
-            }
-            if (!accepted.includes(installed)) {
-                throw new Refusal(Reason.TARGET_VERSION_MISMATCH, "the hotfix applies to " + hotfix.symbolicName + " "
-                        + accepted + " (" + HotfixJar.TARGET_VERSION + "), but " + installed + " is installed");
-            }
-        }
-        checkExportedPackages();
         return old;
     }
 
     /**
-     * Swapping replaces the class loader; importers stay wired to the old one. So classes of a
-     * package the target exports to other bundles must not change in a swap.
+     * Swapping replaces the class loader, but importers stay wired to the old one: changed classes
+     * of a package the target exports to other bundles are redefined in place in the old exporter,
+     * in the same window. A change HotSpot cannot redefine, or a class the package gains, is
+     * refused.
      */
-    private void checkExportedPackages() throws Refusal {
+    private void planExportedPackages() throws Refusal {
         BundleWiring wiring = old.adapt(BundleWiring.class);
         if (wiring == null) {
             return;
         }
-        Set<String> changed = new TreeSet<>();
+        List<String> refusals = new ArrayList<>();
         Set<String> importers = new TreeSet<>();
         for (BundleCapability export : wiring.getCapabilities(PackageNamespace.PACKAGE_NAMESPACE)) {
             String pkg = (String) export.getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
@@ -172,49 +140,60 @@ final class Swap {
             String path = pkg.replace('.', '/') + "/";
             Set<String> names = new TreeSet<>();
             jar.entries.keySet().stream().filter(n -> isClassIn(n, path)).forEach(names::add);
-            Enumeration<URL> oldClasses = old.findEntries(path, "*.class", false);
-            if (oldClasses != null) {
-                Collections.list(oldClasses).forEach(url -> names.add(url.getPath().substring(1)));
-            }
             for (String name : names) {
                 byte[] now = jar.entries.get(name);
-                if (now == null || !Arrays.equals(now, entry(old, name))) {
-                    changed.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                byte[] before = Targets.entry(old, name);
+                String binary = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                if (before == null) {
+                    refusals.add(binary + " is new in " + pkg + ", which " + wiredTo + " import from the old version:"
+                            + " they could never see it");
+                } else if (!Arrays.equals(now, before)) {
+                    planExported(binary, wiring.getClassLoader(), before, now, refusals);
                     importers.addAll(wiredTo);
                 }
             }
         }
-        if (!changed.isEmpty()) {
-            throw new Refusal(Reason.EXPORTED_PACKAGE_CHANGED, old.getSymbolicName() + " exports " + changed
-                    + " to " + importers + ", which stay wired to the old classes: a swap cannot change them. "
-                    + "Ship changes to exported classes as a Hotfix-Mode: redefine hotfix");
+        if (!refusals.isEmpty()) {
+            throw new Refusal(Reason.EXPORTED_PACKAGE_CHANGED, old.getSymbolicName() + " exports packages that "
+                    + "other bundles stay wired to, and their classes cannot change this way: "
+                    + String.join("; ", refusals));
+        }
+        if (!exported.isEmpty()) {
+            notes.add("classes of exported packages were redefined in place in " + old.getSymbolicName() + " "
+                    + old.getVersion() + ", which " + importers + " stay wired to");
         }
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1)
-                : value;
+    private void planExported(String name, ClassLoader loader, byte[] before, byte[] now, List<String> refusals) {
+        if (instrumentation.isEmpty()) {
+            refusals.add(name + " changes, and importers can only get the change by redefinition, which this JVM "
+                    + "cannot do: start it with the hotfix agent");
+            return;
+        }
+        Class<?> loaded;
+        try {
+            loaded = loader.loadClass(name);
+        } catch (ClassNotFoundException | LinkageError e) {
+            refusals.add(name + " cannot be loaded from " + old.getSymbolicName() + ": " + e);
+            return;
+        }
+        ClassPlan plan = ClassPlanner.plan(name, before, now, Set.of());
+        if (plan.refused()) {
+            refusals.addAll(plan.refusals());
+        } else if (plan.changed()) {
+            exported.add(new ClassDefinition(loaded, plan.bytes()));
+            exportedOriginals.add(new ClassDefinition(loaded, before));
+            classes.add(name + ": redefined in place in the old exporter, for its importers");
+        }
     }
 
     private static boolean isClassIn(String name, String path) {
         return name.startsWith(path) && name.endsWith(".class") && name.indexOf('/', path.length()) < 0;
     }
 
-    private static byte[] entry(Bundle bundle, String name) {
-        URL url = bundle.getEntry(name);
-        if (url == null) {
-            return null;
-        }
-        try (InputStream in = url.openStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     /** Plan: which services will be swapped, from the new jar's component descriptors. */
-    void plan() throws Refusal {
+    @Override
+    public void plan() throws Refusal {
         List<Mediated> current = mediator.servicesOf(old);
         Map<String, Mediated> byKey = new LinkedHashMap<>();
         for (Mediated mediated : current) {
@@ -238,14 +217,15 @@ final class Swap {
             }
         }
         for (String name : jar.entries.keySet()) {
-            if (name.endsWith(".class") && !Arrays.equals(jar.entries.get(name), entry(old, name))) {
+            if (name.endsWith(".class") && !Arrays.equals(jar.entries.get(name), Targets.entry(old, name))) {
                 classes.add(name.substring(0, name.length() - 6).replace('/', '.') + ": replaced with the bundle");
             }
         }
     }
 
     /** Stage: installs the new version beside the old, starts it hidden, gets its services. */
-    void stage(String location) throws Refusal {
+    @Override
+    public void stage(String location) throws Refusal {
         previousJar = repack(old);
         previousLocation = old.getLocation();
         Bundle bundle;
@@ -338,30 +318,16 @@ final class Swap {
     }
 
     /** Quiesce: holds new calls to the services being replaced and drains those inside. */
-    void quiesce(Duration timeout) throws Refusal {
+    @Override
+    public void quiesce(Duration timeout) throws Refusal {
         held.addAll(matches.keySet());
         held.addAll(mediator.servicesOf(old));
-        for (Mediated mediated : held) {
-            mediated.slot().hold(true);
-        }
-        undo.push(this::release);
-        Gate.Drain drain = gate.closeAndDrain(timeout, STALL);
-        if (!drain.drained()) {
-            throw new Refusal(Reason.DRAIN_TIMEOUT, "calls in flight did not finish within " + timeout.toMillis()
-                    + " ms" + (drain.releases() > 0 ? " (held calls were let through " + drain.releases()
-                            + " time(s) because the drain stalled)" : "")
-                    + "; still inside: " + String.join("; ", drain.inside())
-                    + ". Nothing was changed; retry with a longer --timeout, or when the server is less busy");
-        }
-        undo.push(gate::open);
-        if (drain.releases() > 0) {
-            notes.add("the drain stalled " + drain.releases()
-                    + " time(s) with calls held, and let them through to the old version before it succeeded");
-        }
+        Targets.closeWindow(gate, held, timeout, undo, notes);
     }
 
     /** Commit: hands state over, then points every proxy at the new version. */
-    void commit() throws Refusal {
+    @Override
+    public void commit() throws Refusal {
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             Object before = match.getKey().service();
             Object after = newServices.get(match.getValue());
@@ -380,6 +346,14 @@ final class Swap {
                 }
             }
         }
+        if (!exported.isEmpty()) {
+            try {
+                instrumentation.get().redefineClasses(exported.toArray(ClassDefinition[]::new));
+            } catch (ClassNotFoundException | UnmodifiableClassException | RuntimeException | LinkageError e) {
+                throw new Refusal(Reason.EXPORTED_PACKAGE_CHANGED, "the JVM refused to redefine the exported classes "
+                        + "in the old version, and changed none: " + e);
+            }
+        }
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             mediator.retarget(match.getKey(), match.getValue(), newServices.get(match.getValue()));
         }
@@ -390,24 +364,20 @@ final class Swap {
      *
      * @return {@link System#nanoTime()} when the gate opened: the end of the pause
      */
-    long resume() {
+    @Override
+    public long resume() {
         undo.clear();
         gate.open();
         long opened = System.nanoTime();
-        release();
+        Targets.release(held);
         mediator.commit(staged);
         return opened;
     }
 
     /** @return the start level the target had, which the new version takes */
-    int startLevel() {
+    @Override
+    public int startLevel() {
         return startLevel;
-    }
-
-    private void release() {
-        for (Mediated mediated : held) {
-            mediated.slot().hold(false);
-        }
     }
 
     /**
@@ -416,7 +386,8 @@ final class Swap {
      *
      * @return the old version's jar, for the journal
      */
-    byte[] retire() {
+    @Override
+    public byte[] retire() {
         BundleWiring wiring = old.adapt(BundleWiring.class);
         Set<String> importers = new TreeSet<>();
         if (wiring != null) {
@@ -445,7 +416,13 @@ final class Swap {
         return previousJar;
     }
 
-    String previousLocation() {
+    /** @return the exported classes this swap redefined, with their bytes before: for a rollback */
+    List<ClassDefinition> exportedOriginals() {
+        return exportedOriginals;
+    }
+
+    @Override
+    public String previousLocation() {
         return previousLocation;
     }
 
@@ -509,9 +486,4 @@ final class Swap {
         return bytes.toByteArray();
     }
 
-    private static String versions(List<Bundle> bundles) {
-        List<String> versions = new ArrayList<>();
-        bundles.forEach(bundle -> versions.add(bundle.getVersion().toString()));
-        return String.join(", ", versions);
-    }
 }

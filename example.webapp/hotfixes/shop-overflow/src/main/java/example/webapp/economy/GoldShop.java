@@ -57,7 +57,8 @@ public final class GoldShop implements Shop {
         // In long arithmetic: an int product of price and quantity overflows, and a negative
         // cost would credit the buyer.
         long cost = Math.multiplyExact((long) item.price(), (long) quantity);
-        Player after = players.exchange(playerId, cost, itemId, quantity);
-        return new Purchase(playerId, itemId, quantity, cost, after);
+        long charged = Pricing.withBulkDiscount(cost, quantity);
+        Player after = players.exchange(playerId, charged, itemId, quantity);
+        return new Purchase(playerId, itemId, quantity, charged, after);
     }
 }

@@ -1,0 +1,195 @@
+package hotfix.runtime.internal.pipeline;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.invoke.MethodHandles;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleReference;
+import org.osgi.framework.Constants;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleWiring;
+
+import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Mode;
+import hotfix.runtime.internal.journal.Journal;
+import hotfix.runtime.internal.log.RuntimeLog;
+
+/**
+ * The classes that redefine-mode hotfixes put in place, per target bundle (symbolic name and
+ * bundle version), as the journal records them: what a target runs now, so that the next
+ * hotfix compares against it, and what a restarted JVM must run again.
+ * <p>
+ * After a restart the bundle loads its classes from its jar again. As a
+ * {@link ClassFileTransformer} this puts the recorded bytes in place when each class is first
+ * loaded, before it serves anything; as a {@link SynchronousBundleListener} it defines the new
+ * classes a hotfix added when the target resolves, before it starts.
+ */
+public final class Redefinitions implements ClassFileTransformer, SynchronousBundleListener {
+
+    private final Journal journal;
+    private final RuntimeLog log;
+    private volatile Map<String, Target> targets = Map.of();
+    private final Map<Long, List<ClassDefinition>> exported = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What runs in one target: the redefined classes and the added ones, by binary name. */
+    private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+    }
+
+    public Redefinitions(Journal journal, RuntimeLog log) {
+        this.journal = journal;
+        this.log = log;
+        reload();
+    }
+
+    /** Rebuilds the state from the journal's applied hotfixes, in the order they were applied. */
+    public synchronized void reload() {
+        Map<String, Target> rebuilt = new HashMap<>();
+        for (Journal.Entry entry : journal.applied()) {
+            HotfixReport report = entry.report();
+            if (report.mode() != Mode.REDEFINE) {
+                continue;
+            }
+            Optional<byte[]> jar = journal.classes(report.id());
+            if (jar.isEmpty()) {
+                log.error("Hotfix {} is applied but its classes are not in the journal: a restart will not apply it",
+                        report.id());
+                continue;
+            }
+            try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.get()))) {
+                Attributes main = in.getManifest().getMainAttributes();
+                String key = key(main.getValue(Constants.BUNDLE_SYMBOLICNAME), main.getValue(Constants.BUNDLE_VERSION));
+                Target target = rebuilt.computeIfAbsent(key,
+                        k -> new Target(Version.emptyVersion, new LinkedHashMap<>(), new LinkedHashMap<>()));
+                for (JarEntry file = in.getNextJarEntry(); file != null; file = in.getNextJarEntry()) {
+                    String name = file.getName();
+                    byte[] bytes = in.readAllBytes();
+                    String binary = name.substring(name.indexOf('/') + 1, name.length() - ".class".length())
+                            .replace('/', '.');
+                    (name.startsWith("added/") ? target.added() : target.redefined()).put(binary, bytes);
+                }
+                Version version = Version.parseVersion(report.toVersion());
+                rebuilt.put(key, new Target(version.compareTo(target.version()) > 0 ? version : target.version(),
+                        target.redefined(), target.added()));
+            } catch (IOException | RuntimeException e) {
+                log.error("The classes of hotfix {} cannot be read from the journal", report.id(), e);
+            }
+        }
+        targets = rebuilt;
+    }
+
+    /** @return the version a target runs at: that of its last redefinition, or its bundle's */
+    Version version(Bundle bundle) {
+        Target target = targets.get(key(bundle));
+        return target != null && target.version().compareTo(bundle.getVersion()) > 0 ? target.version()
+                : bundle.getVersion();
+    }
+
+    /** @return the bytes a class of the target runs now, if a hotfix redefined it */
+    Optional<byte[]> current(Bundle bundle, String name) {
+        Target target = targets.get(key(bundle));
+        return target == null ? Optional.empty() : Optional.ofNullable(target.redefined().get(name));
+    }
+
+    /** @return the bytes of a class a hotfix added to the target, if one did */
+    Optional<byte[]> added(Bundle bundle, String name) {
+        Target target = targets.get(key(bundle));
+        return target == null ? Optional.empty() : Optional.ofNullable(target.added().get(name));
+    }
+
+    /**
+     * Remembers the exported classes a swap redefined in the old exporter, with their bytes
+     * before, so that rolling the swap back redefines them back. Kept in memory only: after a
+     * restart the old exporter is gone, importers are wired to the new version, and a rollback
+     * swap finds the difference in the new version's exported classes by itself.
+     */
+    void rememberExported(long id, List<ClassDefinition> originals) {
+        if (!originals.isEmpty()) {
+            exported.put(id, List.copyOf(originals));
+        }
+    }
+
+    /** @return the exported classes to redefine back when hotfix {@code id} is rolled back */
+    List<ClassDefinition> exportedOriginals(long id) {
+        return exported.getOrDefault(id, List.of());
+    }
+
+    /** Forgets them once the rollback is done. */
+    void forgetExported(long id) {
+        exported.remove(id);
+    }
+
+    /** @return the journal's record of one redefine-mode hotfix's classes */
+    static byte[] pack(Bundle bundle, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        redefined.forEach((name, bytes) -> entries.put("redefined/" + Targets.path(name), bytes));
+        added.forEach((name, bytes) -> entries.put("added/" + Targets.path(name), bytes));
+        return Targets.jar(Map.of(Constants.BUNDLE_SYMBOLICNAME, bundle.getSymbolicName(),
+                Constants.BUNDLE_VERSION, bundle.getVersion().toString()), entries);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefining, ProtectionDomain domain,
+            byte[] bytes) {
+        if (redefining != null || className == null || !(loader instanceof BundleReference reference)) {
+            return null;
+        }
+        Target target = targets.get(key(reference.getBundle()));
+        return target == null ? null : target.redefined().get(className.replace('/', '.'));
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() != BundleEvent.RESOLVED && event.getType() != BundleEvent.STARTING) {
+            return;
+        }
+        Bundle bundle = event.getBundle();
+        Target target = targets.get(key(bundle));
+        if (target == null || target.added().isEmpty()) {
+            return;
+        }
+        BundleWiring wiring = bundle.adapt(BundleWiring.class);
+        ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
+        if (loader == null) {
+            return;
+        }
+        for (Map.Entry<String, byte[]> helper : target.added().entrySet()) {
+            String name = helper.getKey();
+            try {
+                Class.forName(name, false, loader);
+                continue;
+            } catch (ClassNotFoundException e) {
+                // not defined yet: define it below
+            }
+            try {
+                String directory = name.substring(0, name.lastIndexOf('.')).replace('.', '/');
+                String sibling = bundle.findEntries(directory, "*.class", false).nextElement().getPath().substring(1);
+                Class<?> anchor = loader.loadClass(sibling.substring(0, sibling.length() - 6).replace('/', '.'));
+                MethodHandles.privateLookupIn(anchor, MethodHandles.lookup()).defineClass(helper.getValue());
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                log.error("Cannot define {} again in {} after a restart", name, bundle, e);
+            }
+        }
+    }
+
+    private static String key(Bundle bundle) {
+        return key(bundle.getSymbolicName(), bundle.getVersion().toString());
+    }
+
+    private static String key(String symbolicName, String version) {
+        return symbolicName + "@" + Version.parseVersion(version);
+    }
+}

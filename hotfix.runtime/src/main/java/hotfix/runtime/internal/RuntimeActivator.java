@@ -13,6 +13,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.QuiesceGate;
+import hotfix.runtime.internal.deploy.DeployWatcher;
 import hotfix.runtime.internal.gate.Gate;
 import hotfix.runtime.internal.http.GateFilter;
 import hotfix.runtime.internal.journal.Journal;
@@ -40,6 +41,7 @@ public final class RuntimeActivator implements BundleActivator {
     private Redefinitions redefinitions;
     private Mediator mediator;
     private Diagnostics diagnostics;
+    private DeployWatcher deployWatcher;
 
     @Override
     public void start(BundleContext context) {
@@ -64,6 +66,8 @@ public final class RuntimeActivator implements BundleActivator {
                 redefinitions, log);
         registrations.add(context.registerService(QuiesceGate.class, gate, null));
         registrations.add(context.registerService(HotfixManager.class, pipeline, null));
+        deployWatcher = DeployWatcher.start(context, pipeline, log);
+        pipeline.deployState(deployWatcher);
         try {
             registrations.add(GateFilter.register(context, gate));
         } catch (NoClassDefFoundError e) {
@@ -74,6 +78,9 @@ public final class RuntimeActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         // first: a jar it is applying finishes while the pipeline is still whole
+        if (deployWatcher != null) {
+            deployWatcher.stop();
+        }
         for (ServiceRegistration<?> registration : registrations) {
             try {
                 registration.unregister();

@@ -1,0 +1,435 @@
+package hotfix.runtime.internal.deploy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import hotfix.runtime.api.HotfixManager;
+import hotfix.runtime.api.HotfixOptions;
+import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Outcome;
+import hotfix.runtime.api.Reason;
+import hotfix.runtime.internal.deploy.DeployedJars.Entry;
+
+/**
+ * One pass over the deploy directory, run by the watcher's thread at every poll: brings what is
+ * applied in line with the jars in the directory, through the {@link HotfixManager} like any
+ * other client. Not thread-safe: one thread scans; {@link #problems()} may be read from any.
+ */
+final class DeployScanner {
+
+    /** Where the scanner's messages go: the runtime's log, or a test. */
+    interface Log {
+        void log(System.Logger.Level level, String message, Throwable thrown);
+    }
+
+    /** The pipeline refuses larger jars; reading more of one would only cost memory. */
+    static final int LARGEST_JAR = 64 * 1024 * 1024;
+
+    private final HotfixManager manager;
+    private final Path directory;
+    private final DeployedJars jars;
+    private final Log log;
+    private final HotfixOptions options = HotfixOptions.defaults();
+    private final Stability stability = new Stability();
+    /** Stable files that cannot be handled yet, and why; until they change. */
+    private final Map<String, String> waiting = new TreeMap<>();
+    private String directoryProblem = "";
+    private String scanProblem = "";
+    private String stateProblem = "";
+    /** Whether the record changed since it was last stored. */
+    private boolean dirty;
+    private volatile boolean watching;
+    private volatile List<String> problems = List.of();
+
+    /**
+     * @param directory the deploy directory, absolute
+     * @param state     the watcher's record, loaded here
+     */
+    DeployScanner(HotfixManager manager, Path directory, DeployedJars state, Log log) {
+        this.manager = manager;
+        this.directory = directory;
+        this.jars = state;
+        this.log = log;
+        try {
+            state.load();
+        } catch (IOException | RuntimeException e) {
+            stateProblem = "the record of what each jar did is unreadable, so every jar counts as new: " + e;
+            log.log(System.Logger.Level.ERROR, "The deploy directory watcher " + stateProblem, e);
+        }
+        if (!state.directory().isEmpty() && !state.directory().equals(directory.toString())) {
+            // Rolling back every hotfix because a property changed would surprise anyone.
+            log.log(System.Logger.Level.WARNING, "The deploy directory is now " + directory + ", was "
+                    + state.directory() + ": the hotfixes applied from there stay applied and are no longer"
+                    + " watched; roll them back with hotfix:rollback if they should go", null);
+            state.entries().clear();
+            dirty = true;
+        }
+        state.directory(directory.toString());
+        // Said at once, not at the first pass, which waits for the framework to have started.
+        checkDirectory();
+        publish();
+    }
+
+    /** @return the deploy directory, absolute */
+    Path directory() {
+        return directory;
+    }
+
+    /** @return whether the last pass watched the directory, rather than refusing it */
+    boolean watching() {
+        return watching;
+    }
+
+    /** @return what the watcher could not do, and why; as of the last pass */
+    List<String> problems() {
+        return problems;
+    }
+
+    /** Looks at the directory once, and applies, rolls back and records what changed. */
+    void scan() {
+        try {
+            if (!checkDirectory()) {
+                return;
+            }
+            Set<String> present = new HashSet<>();
+            Map<String, Stability.Seen> listing = new TreeMap<>();
+            try {
+                list(present, listing);
+            } catch (IOException e) {
+                // Nothing counts as removed when the directory could not be read: no rollback on a hiccup.
+                failed("cannot list " + directory + ": " + e, e);
+                return;
+            }
+            scanProblem = "";
+            List<String> stable = stability.observe(listing);
+            waiting.keySet().retainAll(present);
+            try {
+                forgetHotfixesRolledBackElsewhere();
+                handleRemoved(present);
+                for (String name : stable) {
+                    handle(name);
+                }
+            } catch (Busy e) {
+                // Another hotfix is being applied: what is left is handled at the next poll.
+            } finally {
+                if (dirty) {
+                    store();
+                }
+            }
+        } finally {
+            publish();
+        }
+    }
+
+    /** @return whether the directory may be watched; logs when that changes */
+    private boolean checkDirectory() {
+        Optional<String> refused = DeployDirectory.check(directory);
+        if (refused.isPresent()) {
+            if (!refused.get().equals(directoryProblem)) {
+                log.log(System.Logger.Level.ERROR, refused.get(), null);
+            }
+            directoryProblem = refused.get();
+            watching = false;
+            return false;
+        }
+        if (!directoryProblem.isEmpty()) {
+            log.log(System.Logger.Level.INFO, "Watching " + directory + " again", null);
+            directoryProblem = "";
+        }
+        watching = true;
+        return true;
+    }
+
+    private void list(Set<String> present, Map<String, Stability.Seen> listing) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") || !name.endsWith(".jar")) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    // there but unreadable for now: not removed, not stable
+                    present.add(name);
+                    continue;
+                }
+                if (attributes.isRegularFile()) {
+                    present.add(name);
+                    listing.put(name, new Stability.Seen(attributes.size(), attributes.lastModifiedTime()));
+                }
+            }
+        }
+    }
+
+    /** An entry whose hotfix was rolled back from the shell no longer owns it. */
+    private void forgetHotfixesRolledBackElsewhere() {
+        if (jars.entries().values().stream().noneMatch(entry -> entry.hotfix() != 0)) {
+            return;
+        }
+        Set<Long> applied = new HashSet<>();
+        manager.list().forEach(report -> applied.add(report.id()));
+        for (var iterator = jars.entries().entrySet().iterator(); iterator.hasNext();) {
+            var jar = iterator.next();
+            Entry entry = jar.getValue();
+            if (entry.hotfix() == 0 || applied.contains(entry.hotfix())) {
+                continue;
+            }
+            dirty = true;
+            if (entry.gone()) {
+                iterator.remove();
+                continue;
+            }
+            String problem = "hotfix " + entry.hotfix() + " it applied was rolled back outside the deploy"
+                    + " directory; remove the jar and copy it back to apply it again";
+            log.log(System.Logger.Level.INFO, jar.getKey() + ": " + problem, null);
+            jar.setValue(new Entry(entry.sha256(), 0, problem));
+        }
+    }
+
+    private void handleRemoved(Set<String> present) throws Busy {
+        for (var jar : new ArrayList<>(jars.entries().entrySet())) {
+            String name = jar.getKey();
+            Entry entry = jar.getValue();
+            if (present.contains(name) || entry.gone()) {
+                continue;
+            }
+            String left = entry.hotfix() == 0 ? null : rollBack(entry.hotfix(), "removed");
+            dirty = true;
+            if (left == null) {
+                jars.entries().remove(name);
+            } else {
+                log.log(System.Logger.Level.WARNING, name + ": " + left, null);
+                jars.entries().put(name, new Entry("", entry.hotfix(), left));
+            }
+        }
+    }
+
+    /** Handles a stable file: applies it, or rolls back what it applied and applies its new content. */
+    private void handle(String name) throws Busy {
+        Path file = directory.resolve(name);
+        byte[] bytes;
+        String sha256;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(LARGEST_JAR + 1);
+            sha256 = bytes.length > LARGEST_JAR ? sha256(file) : sha256(bytes);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            // not settled: a chmod changes no size or time, and should be enough to go on
+            hold(name, "cannot read it: " + e);
+            return;
+        }
+        String incomplete = bytes.length > LARGEST_JAR ? null : Stability.incomplete(bytes);
+        if (incomplete != null) {
+            hold(name, incomplete);
+            stability.settle(name);
+            return;
+        }
+        waiting.remove(name);
+        Entry entry = jars.entries().get(name);
+        if (entry != null && entry.sha256().equals(sha256)) {
+            // the same content: touched, copied over with itself, or seen again after a restart
+            stability.settle(name);
+            return;
+        }
+        if (entry != null && entry.hotfix() != 0) {
+            String left = rollBack(entry.hotfix(), "changed");
+            dirty = true;
+            if (left != null) {
+                log.log(System.Logger.Level.WARNING, name + ": " + left, null);
+                jars.entries().put(name, new Entry(sha256, entry.hotfix(), left + "; its new content is not applied"));
+                stability.settle(name);
+                return;
+            }
+            // recorded before the install: if that must wait, the next pass just installs
+            jars.entries().put(name, new Entry(entry.sha256(), 0, ""));
+        }
+        HotfixReport adopted = adoptable(sha256);
+        if (adopted != null) {
+            log.log(System.Logger.Level.INFO, name + ": the same content is applied already, as hotfix "
+                    + adopted.id() + " (" + adopted.source() + "): removing the jar now rolls it back", null);
+            jars.entries().put(name, new Entry(sha256, adopted.id(), ""));
+            dirty = true;
+            stability.settle(name);
+            return;
+        }
+        busy();
+        publish();
+        // the bytes hashed are the bytes applied; the file's URI names them in the history
+        HotfixReport report = bytes.length > LARGEST_JAR ? manager.install(file.toUri(), options)
+                : manager.install(file.toUri().toString(), new ByteArrayInputStream(bytes), options);
+        if (report.reason() == Reason.BUSY) {
+            throw new Busy();
+        }
+        stability.settle(name);
+        dirty = true;
+        if (report.outcome() == Outcome.APPLIED) {
+            log.log(System.Logger.Level.INFO, "Applied " + file + " as hotfix " + report.id() + ": "
+                    + report.message(), null);
+            jars.entries().put(name, new Entry(sha256, report.id(), ""));
+        } else {
+            log.log(System.Logger.Level.WARNING, file + " " + report.message() + "; it stays where it is and is"
+                    + " not tried again until its content changes", null);
+            jars.entries().put(name, new Entry(sha256, 0, report.message()));
+        }
+    }
+
+    /**
+     * Rolls back the hotfix a jar applied, if it is still applied and the latest of its target.
+     *
+     * @param why what happened to the jar: {@code removed} or {@code changed}
+     * @return {@code null} if nothing of it is applied any more; otherwise why it stays
+     */
+    private String rollBack(long id, String why) throws Busy {
+        List<HotfixReport> applied = manager.list();
+        HotfixReport own = applied.stream().filter(report -> report.id() == id).findFirst().orElse(null);
+        if (own == null) {
+            return null;
+        }
+        HotfixReport later = null;
+        for (HotfixReport report : applied) {
+            if (report.id() > id && report.target().equals(own.target())) {
+                later = report;
+            }
+        }
+        if (later != null) {
+            // Asked of the pipeline, this would be refused and recorded again at every poll.
+            return why + ", but hotfix " + id + " it applied stays: hotfix " + later.id() + " (" + later.source()
+                    + ") was applied to " + own.target() + " after it; roll back " + later.id() + " and then " + id
+                    + " with hotfix:rollback";
+        }
+        busy();
+        HotfixReport report = manager.rollback(id, options);
+        if (report.reason() == Reason.BUSY) {
+            throw new Busy();
+        }
+        if (report.outcome() == Outcome.ROLLED_BACK) {
+            log.log(System.Logger.Level.INFO, "Rolled back hotfix " + id + " (" + own.source() + "): the jar was "
+                    + why, null);
+            return null;
+        }
+        return why + ", but hotfix " + id + " it applied could not be rolled back: " + report.message()
+                + "; roll it back with hotfix:rollback " + id;
+    }
+
+    /** @return an applied hotfix of this content that no jar owns: after a lost record, or from the shell */
+    private HotfixReport adoptable(String sha256) {
+        Set<Long> owned = new HashSet<>();
+        jars.entries().values().forEach(entry -> owned.add(entry.hotfix()));
+        for (HotfixReport report : manager.list()) {
+            if (report.sha256().equals(sha256) && !owned.contains(report.id())) {
+                return report;
+            }
+        }
+        return null;
+    }
+
+    private void busy() throws Busy {
+        if (!manager.status().inProgress().isEmpty()) {
+            throw new Busy();
+        }
+    }
+
+    private void hold(String name, String why) {
+        if (!why.equals(waiting.put(name, why))) {
+            log.log(System.Logger.Level.INFO, directory.resolve(name) + " is not handled yet: " + why, null);
+        }
+    }
+
+    private void store() {
+        try {
+            jars.store();
+            dirty = false;
+            stateProblem = "";
+        } catch (IOException | RuntimeException e) {
+            // The next change tries again; until then a restart may act on an older record.
+            String problem = "cannot record what each jar did: " + e;
+            if (!problem.equals(stateProblem)) {
+                log.log(System.Logger.Level.ERROR, "The deploy directory watcher " + problem, e);
+            }
+            stateProblem = problem;
+        }
+    }
+
+    private void failed(String problem, Throwable thrown) {
+        if (!problem.equals(scanProblem)) {
+            log.log(System.Logger.Level.ERROR, problem, thrown);
+        }
+        scanProblem = problem;
+    }
+
+    /** Shows why the last pass ended early, until a pass lists the directory again. */
+    void failed(String problem) {
+        scanProblem = problem;
+        publish();
+    }
+
+    private void publish() {
+        List<String> now = new ArrayList<>();
+        for (String problem : List.of(directoryProblem, scanProblem, stateProblem)) {
+            if (!problem.isEmpty()) {
+                now.add(problem);
+            }
+        }
+        Map<String, String> byName = new TreeMap<>(waiting);
+        jars.entries().forEach((name, entry) -> {
+            if (!entry.problem().isEmpty()) {
+                byName.put(name, entry.problem());
+            }
+        });
+        byName.forEach((name, problem) -> now.add(name + ": " + problem));
+        problems = List.copyOf(now);
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest = digest();
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Another hotfix is being applied: stop this pass and go on at the next poll. */
+    private static final class Busy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Busy() {
+            super(null, null, false, false);
+        }
+    }
+}

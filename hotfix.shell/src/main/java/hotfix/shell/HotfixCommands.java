@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
-import hotfix.runtime.api.QuiesceGate;
+import hotfix.runtime.api.HotfixStatus;
 
 /**
  * The {@code hotfix} scope of the Gogo shell. Every command goes to the runtime's
@@ -31,24 +31,32 @@ import hotfix.runtime.api.QuiesceGate;
 public final class HotfixCommands {
 
     private final HotfixManager manager;
-    private final QuiesceGate gate;
 
     @Activate
-    public HotfixCommands(@Reference HotfixManager manager, @Reference QuiesceGate gate) {
+    public HotfixCommands(@Reference HotfixManager manager) {
         this.manager = manager;
-        this.gate = gate;
     }
 
     @Descriptor("apply a hotfix jar to the running server, or with --dry-run only say what it would do")
     public String install(
             @Descriptor("plan only: inspect the jar, say what would be swapped, change nothing")
             @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
-            @Descriptor("how long, in milliseconds, calls in flight may take to finish before the hotfix is aborted")
+            @Descriptor("how long, in milliseconds, calls in flight may take to finish before the hotfix is aborted"
+                    + " (default 5000)")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "5000") long timeout,
             @Descriptor("the hotfix jar: a path (relative to the server's working directory) or a URL")
             String source) {
-        HotfixOptions options = new HotfixOptions(dryRun, Duration.ofMillis(timeout));
-        return Reports.detail(manager.install(toUri(source), options));
+        if (timeout <= 0) {
+            return invalidTimeout(timeout);
+        }
+        URI uri;
+        try {
+            uri = toUri(source);
+        } catch (IllegalArgumentException e) {
+            return "invalid source '" + source + "': neither a path nor a URL (" + e.getMessage()
+                    + "); nothing was changed";
+        }
+        return Reports.detail(manager.install(uri, new HotfixOptions(dryRun, Duration.ofMillis(timeout))));
     }
 
     @Descriptor("list the hotfixes in place now, oldest first")
@@ -61,21 +69,35 @@ public final class HotfixCommands {
         return Reports.table(manager.history());
     }
 
-    @Descriptor("show the state of the hotfix runtime")
+    @Descriptor("show the state of the hotfix runtime: the gate, the deploy directory, what went wrong")
     public String status() {
-        List<HotfixReport> applied = manager.list();
-        List<HotfixReport> history = manager.history();
+        HotfixStatus status = manager.status();
         StringBuilder out = new StringBuilder();
-        out.append("gate:      ").append(gate.isClosed() ? "closed (a hotfix is swapping)" : "open").append('\n');
-        out.append("in flight: ").append(gate.inFlight()).append('\n');
-        out.append("applied:   ").append(applied.size()).append('\n');
-        out.append("attempts:  ").append(history.size());
+        out.append("gate:         ").append(status.gateClosed() ? "closed (a hotfix is swapping)" : "open")
+                .append('\n');
+        out.append("in flight:    ").append(status.inFlight()).append('\n');
+        out.append("in progress:  ").append(status.inProgress().isEmpty() ? "none" : status.inProgress()).append('\n');
+        out.append("applied:      ").append(status.applied()).append('\n');
+        out.append("deploy dir:   ").append(status.deployDirectory().isEmpty() ? "none" : status.deployDirectory())
+                .append('\n');
+        out.append("redefinition: ").append(status.redefinition() ? "available" : "not available").append('\n');
+        problems(out, "deploy problems", status.deployProblems());
+        problems(out, "journal problems", status.journalProblems());
+        List<HotfixReport> history = manager.history();
         if (!history.isEmpty()) {
             HotfixReport last = history.get(0);
-            out.append("\nlast:      ").append(last.id()).append(' ').append(last.outcome()).append(": ")
-                    .append(last.message());
+            out.append("last attempt: id ").append(last.id()).append(", ").append(last.message());
+        } else {
+            out.append("last attempt: none");
         }
         return out.toString();
+    }
+
+    private static void problems(StringBuilder out, String title, List<String> problems) {
+        if (!problems.isEmpty()) {
+            out.append(title).append(":\n");
+            problems.forEach(problem -> out.append("  ").append(problem).append('\n'));
+        }
     }
 
     @Descriptor("show one hotfix attempt in detail")
@@ -86,10 +108,21 @@ public final class HotfixCommands {
 
     @Descriptor("roll back an applied hotfix through the same quiesced swap: the version it replaced serves again")
     public String rollback(
-            @Descriptor("how long, in milliseconds, calls in flight may take to finish before the rollback is aborted")
+            @Descriptor("how long, in milliseconds, calls in flight may take to finish before the rollback is aborted"
+                    + " (default 5000)")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "5000") long timeout,
             @Descriptor("the id of the applied hotfix, as hotfix:list shows it") long id) {
-        return Reports.detail(manager.rollback(id, HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(timeout))));
+        if (timeout <= 0) {
+            return invalidTimeout(timeout);
+        }
+        return Reports.detail(manager.rollback(id,
+                HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(timeout))));
+    }
+
+    // HotfixOptions would throw; an operator should read what to type instead
+    private static String invalidTimeout(long timeout) {
+        return "invalid --timeout " + timeout + ": it is in milliseconds and must be more than 0"
+                + "; nothing was changed";
     }
 
     static URI toUri(String source) {

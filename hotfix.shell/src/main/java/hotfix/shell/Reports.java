@@ -3,6 +3,7 @@ package hotfix.shell;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +29,8 @@ final class Reports {
         out.append("id:      ").append(report.id()).append('\n');
         out.append("source:  ").append(report.source()).append('\n');
         if (!report.target().isEmpty()) {
-            out.append("target:  ").append(report.target()).append(' ').append(report.fromVersion()).append(" -> ")
-                    .append(report.toVersion()).append(" (").append(report.mode().header()).append(")\n");
+            out.append("target:  ").append(report.target()).append(' ').append(versions(report)).append(" (")
+                    .append(report.mode().header()).append(")\n");
         }
         if (!report.description().isEmpty()) {
             out.append("about:   ").append(report.description()).append('\n');
@@ -44,30 +45,59 @@ final class Reports {
         if (!report.stages().isEmpty()) {
             out.append("stages:\n");
             for (Map.Entry<String, Duration> stage : report.stages().entrySet()) {
-                out.append(String.format("  %-8s %10s%n", stage.getKey(), micros(stage.getValue())));
+                out.append(String.format("  %-8s %10s", stage.getKey(), micros(stage.getValue()))).append('\n');
             }
         }
-        out.append("pause:   ").append(micros(report.pause()));
+        out.append("pause:   ").append(report.outcome() == Outcome.PLANNED ? "none: a dry run holds no calls"
+                : micros(report.pause()));
         return out.toString();
     }
 
-    /** Reports as a table, one line each. */
+    /**
+     * Reports as a table, one line each, with a refusal's message on the line below. Columns are
+     * as wide as their widest value, so that long versions or symbolic names do not shift the
+     * columns after them.
+     */
     static String table(List<HotfixReport> reports) {
         if (reports.isEmpty()) {
             return "none";
         }
-        StringBuilder out = new StringBuilder(String.format("%4s  %-11s  %-28s  %-34s  %-8s  %-19s  %10s%n",
-                "ID", "OUTCOME", "TARGET", "FROM -> TO", "MODE", "WHEN", "PAUSE"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "OUTCOME", "TARGET", "FROM -> TO", "MODE", "WHEN", "PAUSE"});
         for (HotfixReport report : reports) {
-            out.append(String.format("%4d  %-11s  %-28s  %-34s  %-8s  %-19s  %10s%n", report.id(),
-                    report.outcome(), report.target().isEmpty() ? "-" : report.target(),
-                    report.fromVersion().isEmpty() ? "-" : report.fromVersion() + " -> " + report.toVersion(),
-                    report.mode().header(), WHEN.format(report.time()), micros(report.pause())));
-            if (report.outcome() == Outcome.REFUSED) {
-                out.append("      ").append(report.message()).append('\n');
+            rows.add(new String[] {Long.toString(report.id()), report.outcome().name(),
+                    report.target().isEmpty() ? "-" : report.target(),
+                    report.toVersion().isEmpty() ? "-" : versions(report),
+                    report.target().isEmpty() ? "-" : report.mode().header(), WHEN.format(report.time()),
+                    report.outcome() == Outcome.PLANNED ? "-" : micros(report.pause())});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int column = 0; column < row.length; column++) {
+                widths[column] = Math.max(widths[column], row[column].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int line = 0; line < rows.size(); line++) {
+            String[] row = rows.get(line);
+            // numbers to the right, words to the left
+            out.append(" ".repeat(widths[0] - row[0].length())).append(row[0]);
+            for (int column = 1; column < row.length - 1; column++) {
+                out.append("  ").append(row[column]).append(" ".repeat(widths[column] - row[column].length()));
+            }
+            int last = row.length - 1;
+            out.append("  ").append(" ".repeat(widths[last] - row[last].length())).append(row[last]).append('\n');
+            HotfixReport report = line == 0 ? null : reports.get(line - 1);
+            if (report != null && report.outcome() == Outcome.REFUSED) {
+                out.append(" ".repeat(widths[0] + 2)).append(report.message()).append('\n');
             }
         }
         return out.toString().stripTrailing();
+    }
+
+    // a refusal in inspect knows the hotfix's version but not yet the installed one
+    private static String versions(HotfixReport report) {
+        return (report.fromVersion().isEmpty() ? "?" : report.fromVersion()) + " -> " + report.toVersion();
     }
 
     static String micros(Duration duration) {

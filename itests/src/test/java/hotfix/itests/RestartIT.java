@@ -67,6 +67,8 @@ public class RestartIT {
             String list = second.command("hotfix:list", COMMAND);
             assertTrue(list, list.contains("APPLIED") && list.contains("1.0.0.SNAPSHOT -> 1.0.1")
                     && list.contains("1.0.1 -> 1.0.2"));
+            String status = second.command("hotfix:status", COMMAND);
+            assertTrue(status, status.contains("redefinition: available"));
         }
     }
 }

@@ -1,0 +1,121 @@
+package hotfix.shell;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Test;
+
+import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Mode;
+import hotfix.runtime.api.Outcome;
+import hotfix.runtime.api.Reason;
+
+public class ReportsTest {
+
+    static final Instant TIME = Instant.parse("2026-01-02T03:04:05Z");
+
+    @Test
+    public void detailOfAnAppliedHotfixHasTheTargetTheServicesTheStagesAndThePause() {
+        Map<String, Duration> stages = new LinkedHashMap<>();
+        stages.put("inspect", Duration.ofMillis(12));
+        stages.put("quiesce", Duration.ofNanos(850_000));
+        HotfixReport report = new HotfixReport(3, "file:/srv/fix.jar", "ab12", "example.webapp.economy",
+                "1.0.0.SNAPSHOT", "1.0.1", Mode.SWAP, "Fixes the overflow", Outcome.APPLIED, Reason.NONE,
+                "applied: example.webapp.economy 1.0.0.SNAPSHOT -> 1.0.1, 2 service(s) swapped, paused 900 us",
+                List.of("example.webapp.api.Shop: 1.0.0.SNAPSHOT -> 1.0.1 swapped"), List.of(),
+                List.of("the old revision is pending removal"), stages, Duration.ofNanos(900_000), TIME, 0);
+
+        String detail = Reports.detail(report);
+
+        List<String> lines = List.of(detail.split("\n"));
+        assertEquals(report.message(), lines.get(0));
+        assertFalse(detail, detail.contains("reason:"));
+        assertTrue(detail, lines.contains("id:      3"));
+        assertTrue(detail, lines.contains("source:  file:/srv/fix.jar"));
+        assertTrue(detail, lines.contains("target:  example.webapp.economy 1.0.0.SNAPSHOT -> 1.0.1 (swap)"));
+        assertTrue(detail, lines.contains("about:   Fixes the overflow"));
+        assertTrue(detail, lines.contains("sha256:  ab12"));
+        assertTrue(detail, detail.contains("services:\n  example.webapp.api.Shop: 1.0.0.SNAPSHOT -> 1.0.1 swapped\n"));
+        assertFalse("no classes were redefined: " + detail, detail.contains("classes:"));
+        assertTrue(detail, detail.contains("notes:\n  the old revision is pending removal\n"));
+        assertTrue(detail, detail.contains("stages:\n  inspect       12 ms\n  quiesce      850 us\n"));
+        assertEquals("pause:   900 us", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    public void detailOfARefusalStartsWithTheMessageAndGivesTheReason() {
+        HotfixReport report = new HotfixReport(4, "rollback of 9", "", "", "", "", Mode.SWAP, "", Outcome.REFUSED,
+                Reason.UNKNOWN_HOTFIX, "refused: there is no hotfix 9: only an applied hotfix can be rolled back",
+                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+
+        String detail = Reports.detail(report);
+
+        List<String> lines = List.of(detail.split("\n"));
+        assertEquals(report.message(), lines.get(0));
+        assertEquals("reason:  UNKNOWN_HOTFIX", lines.get(1));
+        assertTrue(detail, lines.contains("source:  rollback of 9"));
+        // nothing is known of a target, a jar or stages: no empty lines for them
+        assertFalse(detail, detail.contains("target:"));
+        assertFalse(detail, detail.contains("sha256:"));
+        assertFalse(detail, detail.contains("stages:"));
+    }
+
+    @Test
+    public void anUnknownInstalledVersionIsAQuestionMarkAndADryRunHoldsNoCalls() {
+        HotfixReport refused = new HotfixReport(5, "file:/c.jar", "", "example.webapp.economy", "", "0.9.0",
+                Mode.SWAP, "", Outcome.REFUSED, Reason.VERSION_NOT_HIGHER, "refused: 0.9.0 is not higher",
+                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport planned = new HotfixReport(6, "file:/d.jar", "", "example.webapp.economy", "1.0.0", "1.0.1",
+                Mode.SWAP, "", Outcome.PLANNED, Reason.NONE, "would apply", List.of(), List.of(), List.of(),
+                Map.of(), Duration.ZERO, TIME, 0);
+
+        assertTrue(Reports.detail(refused), Reports.detail(refused)
+                .contains("\ntarget:  example.webapp.economy ? -> 0.9.0 (swap)\n"));
+        assertTrue(Reports.detail(planned),
+                Reports.detail(planned).endsWith("\npause:   none: a dry run holds no calls"));
+        String[] table = Reports.table(List.of(planned, refused)).split("\n");
+        assertTrue(table[1], table[1].contains("  1.0.0 -> 1.0.1  swap  "));
+        assertTrue(table[1], table[1].endsWith("  -"));
+        assertTrue(table[2], table[2].contains("  ? -> 0.9.0      swap  "));
+    }
+
+    @Test
+    public void anEmptyTableIsNone() {
+        assertEquals("none", Reports.table(List.of()));
+    }
+
+    @Test
+    public void theTableStaysAlignedWithLongVersionsAndShowsARefusalsMessage() {
+        HotfixReport longVersions = new HotfixReport(12, "file:/a.jar", "", "com.example.a.rather.long.symbolic.name",
+                "1.0.0.202601011200-SNAPSHOT", "1.0.0.202601011300-hotfix-1", Mode.REDEFINE, "", Outcome.APPLIED,
+                Reason.NONE, "applied", List.of(), List.of(), List.of(), Map.of(), Duration.ofMillis(15), TIME, 0);
+        HotfixReport refused = new HotfixReport(7, "file:/b.jar", "", "", "", "", Mode.SWAP, "", Outcome.REFUSED,
+                Reason.UNREADABLE, "refused: cannot read file:/b.jar", List.of(), List.of(), List.of(), Map.of(),
+                Duration.ZERO, TIME, 0);
+
+        String[] lines = Reports.table(List.of(longVersions, refused)).split("\n");
+
+        assertEquals(4, lines.length);
+        assertTrue(lines[0], lines[0].startsWith("ID  OUTCOME"));
+        assertTrue(lines[1], lines[1].startsWith("12  APPLIED  com.example.a.rather.long.symbolic.name"));
+        assertTrue(lines[2], lines[2].matches(" 7  REFUSED  - +- +- +2026.*"));
+        assertEquals("    refused: cannot read file:/b.jar", lines[3]);
+        for (String column : List.of("FROM -> TO", "MODE", "WHEN")) {
+            int at = lines[0].indexOf(column);
+            assertEquals(lines[1], ' ', lines[1].charAt(at - 1));
+            assertTrue(lines[1], lines[1].charAt(at) != ' ');
+            assertTrue(lines[2], lines[2].charAt(at) != ' ');
+        }
+        assertTrue(lines[1], lines[1].endsWith("15 ms"));
+        assertTrue(lines[2], lines[2].endsWith(" 0 us"));
+        assertEquals(lines[0].length(), lines[1].length());
+        assertEquals(lines[0].length(), lines[2].length());
+    }
+}

@@ -96,6 +96,7 @@ public class HotfixIT extends HotfixTestSupport {
     public void applyAndRollBackTenTimesUnderLoadWithNoFailedCall() throws Exception {
         awaitHttp(base().resolve("/now"), Duration.ofSeconds(20));
         List<Long> pauses = new ArrayList<>();
+        List<Long> commits = new ArrayList<>();
         try (Load load = new Load(players, shop, leaderboard, base(), 3)) {
             for (int cycle = 0; cycle < 10; cycle++) {
                 load.awaitCalls(load.calls.get() + 100);
@@ -106,6 +107,8 @@ public class HotfixIT extends HotfixTestSupport {
                 assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
                 pauses.add(applied.pause().toNanos() / 1000);
                 pauses.add(rolledBack.pause().toNanos() / 1000);
+                commits.add(applied.stages().get("commit").toNanos() / 1000);
+                commits.add(rolledBack.stages().get("commit").toNanos() / 1000);
             }
             load.stop();
             assertEquals(List.of(), load.failures());
@@ -115,7 +118,9 @@ public class HotfixIT extends HotfixTestSupport {
         java.nio.file.Path record = java.nio.file.Path.of(System.getProperty(WORK, "target/paxexam"))
                 .resolveSibling("pauses-under-load.txt");
         java.nio.file.Files.writeString(record, pauses.stream().sorted().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(" ", "pause in microseconds, sorted: ", "\n")));
+                .collect(java.util.stream.Collectors.joining(" ", "pause in microseconds, sorted: ", ""))
+                + commits.stream().sorted().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(" ", "; of which commit, sorted: ", "\n")));
     }
 
     @Test

@@ -24,9 +24,14 @@ import hotfix.runtime.api.QuiesceGate;
  */
 public final class Gate implements QuiesceGate {
 
-    /** How long waiting callers spin before they start to yield, and yield before they park. */
-    private static final int SPINS = 64;
-    private static final int YIELDS = 256;
+    /*
+     * How long waiting callers (and the drain) spin, then yield, before they park in short
+     * timed naps. Held callers that keep spinning take the CPU from the calls the drain waits
+     * for: with 4 busy callers on 2 cores, 64 spins and 256 yields gave a median pause of 4.1
+     * to 5.1 ms, 32 and 8 gave 2.4 to 2.6 ms (HotfixIT's ten cycles under load, two runs each).
+     */
+    private static final int SPINS = 32;
+    private static final int YIELDS = 8;
     private static final long PARK_NANOS = 50_000;
 
     private final ThreadLocal<Entry> entries = ThreadLocal.withInitial(this::register);

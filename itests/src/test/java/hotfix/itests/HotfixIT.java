@@ -93,16 +93,19 @@ public class HotfixIT extends HotfixTestSupport {
     }
 
     @Test
-    public void applyAndRollBackTenTimesUnderLoadWithNoFailedCall() throws Exception {
+    public void applyAndRollBackTenTimesUnderLoadWithNoFailedCallAndNoRetiredVersionLeft() throws Exception {
         awaitHttp(base().resolve("/now"), Duration.ofSeconds(20));
         List<Long> pauses = new ArrayList<>();
         List<Long> commits = new ArrayList<>();
+        List<WeakReference<ClassLoader>> retired = new ArrayList<>();
         try (Load load = new Load(players, shop, leaderboard, base(), 3)) {
             for (int cycle = 0; cycle < 10; cycle++) {
                 load.awaitCalls(load.calls.get() + 100);
+                retired.add(new WeakReference<>(installed(ECONOMY).adapt(BundleWiring.class).getClassLoader()));
                 HotfixReport applied = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
                 assertEquals(applied.message(), Outcome.APPLIED, applied.outcome());
                 load.awaitCalls(load.calls.get() + 100);
+                retired.add(new WeakReference<>(installed(ECONOMY).adapt(BundleWiring.class).getClassLoader()));
                 HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
                 assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
                 pauses.add(applied.pause().toNanos() / 1000);
@@ -114,6 +117,9 @@ public class HotfixIT extends HotfixTestSupport {
             assertEquals(List.of(), load.failures());
         }
         assertEquals("1.0.0.SNAPSHOT", installed(ECONOMY).getVersion().toString());
+        for (WeakReference<ClassLoader> loader : retired) {
+            awaitCollected(loader);
+        }
         // Figures for the record, not a timing assertion: benchmarks measure performance.
         java.nio.file.Path record = java.nio.file.Path.of(System.getProperty(WORK, "target/paxexam"))
                 .resolveSibling("pauses-under-load.txt");

@@ -22,7 +22,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import javax.inject.Inject;
 
 import org.junit.After;
 import org.junit.Before;
@@ -36,8 +35,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 
 import example.webapp.api.EconomyException;
-import example.webapp.api.Shop;
-import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
@@ -63,12 +60,6 @@ public class DeployIT extends HotfixTestSupport {
     static final long POLL_MILLIS = 100;
     /** Every wait in these tests ends by then, or the test fails. */
     static final long WAIT_SECONDS = 30;
-
-    @Inject
-    HotfixManager manager;
-
-    @Inject
-    Shop shop;
 
     Path deploy;
 

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import javax.inject.Inject;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -17,9 +16,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
-import example.webapp.api.Leaderboard;
 import example.webapp.api.Player;
-import example.webapp.api.Players;
 import example.webapp.api.Shop;
 
 /**
@@ -29,15 +26,6 @@ import example.webapp.api.Shop;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ExampleIT extends HotfixTestSupport {
-
-    @Inject
-    Players players;
-
-    @Inject
-    Shop shop;
-
-    @Inject
-    Leaderboard leaderboard;
 
     private Http http;
 

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -23,9 +22,7 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleWiring;
 
 import example.webapp.api.EconomyException;
-import example.webapp.api.Leaderboard;
 import example.webapp.api.Player;
-import example.webapp.api.Players;
 import example.webapp.api.Shop;
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
@@ -43,18 +40,6 @@ public class HotfixIT extends HotfixTestSupport {
 
     static final String ECONOMY = "example.webapp.economy";
     static final String FIX = "example.webapp.hotfix.shop-overflow";
-
-    @Inject
-    HotfixManager manager;
-
-    @Inject
-    Players players;
-
-    @Inject
-    Shop shop;
-
-    @Inject
-    Leaderboard leaderboard;
 
     @Test
     public void appliesUnderLoadWithNoFailedCallAndKeepsTheWallets() throws Exception {

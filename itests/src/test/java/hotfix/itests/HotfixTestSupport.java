@@ -28,6 +28,12 @@ import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
+import example.webapp.api.Leaderboard;
+import example.webapp.api.Players;
+import example.webapp.api.Shop;
+import hotfix.runtime.api.HotfixManager;
+import hotfix.runtime.api.QuiesceGate;
+
 /**
  * Composes the framework every in-framework test runs: Felix with the platform (SCR, the Log
  * service, the HTTP Whiteboard on Jetty 12), the hotfix runtime at a lower start level than the
@@ -49,6 +55,21 @@ public abstract class HotfixTestSupport {
 
     @Inject
     protected BundleContext context;
+
+    @Inject
+    protected HotfixManager manager;
+
+    @Inject
+    protected QuiesceGate gate;
+
+    @Inject
+    protected Players players;
+
+    @Inject
+    protected Shop shop;
+
+    @Inject
+    protected Leaderboard leaderboard;
 
     @Configuration
     public Option[] config() {

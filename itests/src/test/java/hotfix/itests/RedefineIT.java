@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -22,10 +21,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 
 import example.webapp.api.EconomyException;
-import example.webapp.api.Leaderboard;
-import example.webapp.api.Players;
-import example.webapp.api.Shop;
-import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Mode;
@@ -43,18 +38,6 @@ public class RedefineIT extends HotfixTestSupport {
 
     static final String ECONOMY = "example.webapp.economy";
     static final String FIX = "example.webapp.hotfix.bulk-discount";
-
-    @Inject
-    HotfixManager manager;
-
-    @Inject
-    Players players;
-
-    @Inject
-    Shop shop;
-
-    @Inject
-    Leaderboard leaderboard;
 
     @Test
     public void redefinesUnderLoadWithNoFailedCallAndNoSwap() throws Exception {

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -31,11 +30,9 @@ import example.webapp.api.Player;
 import example.webapp.api.Players;
 import example.webapp.api.Purchase;
 import example.webapp.api.Shop;
-import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
-import hotfix.runtime.api.QuiesceGate;
 import hotfix.runtime.api.Reason;
 
 /**
@@ -55,18 +52,6 @@ public class RefusalIT extends HotfixTestSupport {
     static final String GOOD_FIX = "example.webapp.hotfix.shop-overflow";
     /** Every wait in these tests ends by then, or the test fails. */
     static final long WAIT_SECONDS = 30;
-
-    @Inject
-    HotfixManager manager;
-
-    @Inject
-    QuiesceGate gate;
-
-    @Inject
-    Players players;
-
-    @Inject
-    Shop shop;
 
     @Test
     public void aLowerVersionIsRefused() {

@@ -32,7 +32,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.util.tracker.ServiceTracker;
 
 import example.webapp.api.Shop;
-import hotfix.runtime.api.QuiesceGate;
 
 /**
  * The {@code hotfix:*} commands as an operator types them, through Gogo's command processor:
@@ -53,12 +52,7 @@ public class ShellIT extends HotfixTestSupport {
     @Inject
     CommandProcessor processor;
 
-    @Inject
-    QuiesceGate gate;
-
     /** Injected only to wait for the application: a hotfix needs its target's services. */
-    @Inject
-    Shop shop;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -124,11 +124,6 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         return services;
     }
 
-    /** @return every mediated service */
-    public Collection<Mediated> all() {
-        return List.copyOf(byOriginal.values());
-    }
-
     /**
      * Marks a bundle as the new version of a hotfix: its services are hidden like any other
      * but get no proxy of their own until {@link #commit(Bundle)}.

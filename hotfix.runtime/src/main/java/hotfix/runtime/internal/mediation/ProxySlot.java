@@ -42,7 +42,7 @@ public final class ProxySlot {
         gate.leave();
     }
 
-    /** @return the target calls go to now */
+    /** @return the target calls go to now; the generated proxies' {@code toString} names it */
     public Object target() {
         return target;
     }

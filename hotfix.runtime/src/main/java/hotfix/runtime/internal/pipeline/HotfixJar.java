@@ -33,16 +33,14 @@ final class HotfixJar {
     static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 
     final byte[] bytes;
-    final String sha256;
     final String symbolicName;
     final Version version;
     final Attributes headers;
     final Map<String, byte[]> entries;
 
-    private HotfixJar(byte[] bytes, String sha256, String symbolicName, Version version, Attributes headers,
+    private HotfixJar(byte[] bytes, String symbolicName, Version version, Attributes headers,
             Map<String, byte[]> entries) {
         this.bytes = bytes;
-        this.sha256 = sha256;
         this.symbolicName = symbolicName;
         this.version = version;
         this.headers = headers;
@@ -58,7 +56,6 @@ final class HotfixJar {
     }
 
     static HotfixJar read(byte[] bytes) throws Refusal {
-        String sha256 = sha256(bytes);
         Manifest manifest;
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes), false)) {
@@ -103,7 +100,7 @@ final class HotfixJar {
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.NOT_A_BUNDLE, "the manifest's Bundle-Version is not a version: " + e.getMessage());
         }
-        return new HotfixJar(bytes, sha256, name, version, headers, entries);
+        return new HotfixJar(bytes, name, version, headers, entries);
     }
 
     Mode mode() throws Refusal {

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Version;
 
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
@@ -97,29 +97,34 @@ public final class Pipeline implements HotfixManager {
 
     @Override
     public HotfixReport rollback(long id, HotfixOptions options) {
-        Journal.Entry entry = journal.applied().stream().filter(e -> e.report().id() == id).findFirst().orElse(null);
-        if (entry == null) {
-            String known = journal.find(id).map(e -> "hotfix " + id + " is " + e.report().outcome()
-                    + (e.report().outcome() == Outcome.APPLIED ? " and was rolled back since" : "")).orElse(
-                            "there is no hotfix " + id);
-            return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, known + ": only an applied hotfix can be rolled back");
-        }
-        HotfixReport applied = entry.report();
-        for (Journal.Entry later : journal.applied()) {
-            if (later.report().id() > id && later.report().target().equals(applied.target())) {
-                return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, "hotfix " + later.report().id() + " was applied to "
-                        + applied.target() + " after hotfix " + id + ": roll it back first");
+        String source = "rollback of " + id;
+        // checked under the lock: two rollbacks of one hotfix must not both pass
+        return exclusively(new Attempt(source, new byte[0], options, 0), () -> {
+            Journal.Entry entry = journal.applied().stream().filter(e -> e.report().id() == id).findFirst()
+                    .orElse(null);
+            if (entry == null) {
+                String known = journal.find(id).map(e -> "hotfix " + id + " is " + e.report().outcome()
+                        + (e.report().outcome() == Outcome.APPLIED ? " and was rolled back since" : "")).orElse(
+                                "there is no hotfix " + id);
+                return refuse(source, Reason.UNKNOWN_HOTFIX, known + ": only an applied hotfix can be rolled back");
             }
-        }
-        byte[] previous;
-        try {
-            previous = journal.previousJar(id);
-        } catch (RuntimeException e) {
-            return refuse("rollback of " + id, Reason.UNKNOWN_HOTFIX, e.getMessage());
-        }
-        Attempt attempt = new Attempt("rollback of " + id + " (" + applied.source() + ")", previous, options, id);
-        attempt.location = entry.previousLocation();
-        return run(attempt);
+            HotfixReport applied = entry.report();
+            for (Journal.Entry later : journal.applied()) {
+                if (later.report().id() > id && later.report().target().equals(applied.target())) {
+                    return refuse(source, Reason.UNKNOWN_HOTFIX, "hotfix " + later.report().id() + " was applied to "
+                            + applied.target() + " after hotfix " + id + ": roll it back first");
+                }
+            }
+            byte[] previous;
+            try {
+                previous = journal.previousJar(id);
+            } catch (RuntimeException e) {
+                return refuse(source, Reason.UNKNOWN_HOTFIX, e.getMessage());
+            }
+            Attempt attempt = new Attempt(source + " (" + applied.source() + ")", previous, options, id);
+            attempt.location = entry.previousLocation();
+            return attempt.run();
+        });
     }
 
     @Override
@@ -156,13 +161,18 @@ public final class Pipeline implements HotfixManager {
     }
 
     private HotfixReport run(Attempt attempt) {
+        return exclusively(attempt, attempt::run);
+    }
+
+    /** Does one hotfix's work while no other runs; refuses {@code attempt} as BUSY otherwise. */
+    private HotfixReport exclusively(Attempt attempt, Supplier<HotfixReport> work) {
         if (!busy.tryLock()) {
             return attempt.refused(Reason.BUSY, "another hotfix is being applied (" + inProgress
                     + "): hotfixes are applied one at a time; try again when it is done");
         }
         try {
             inProgress = attempt.source;
-            return attempt.run();
+            return work.get();
         } finally {
             inProgress = "";
             busy.unlock();
@@ -192,6 +202,7 @@ public final class Pipeline implements HotfixManager {
         final byte[] bytes;
         final HotfixOptions options;
         final long undoes;
+        final String sha256;
         final Instant time = Instant.now();
         final Map<String, Duration> stages = new LinkedHashMap<>();
         final List<String> services = new ArrayList<>();
@@ -214,6 +225,7 @@ public final class Pipeline implements HotfixManager {
             this.bytes = bytes;
             this.options = options;
             this.undoes = undoes;
+            this.sha256 = bytes.length == 0 ? "" : HotfixJar.sha256(bytes);
         }
 
         HotfixReport run() {
@@ -336,7 +348,7 @@ public final class Pipeline implements HotfixManager {
         }
 
         HotfixReport report(Outcome outcome, Reason reason, String message) {
-            return new HotfixReport(id, source, bytes.length == 0 ? "" : HotfixJar.sha256(bytes), target, fromVersion,
+            return new HotfixReport(id, source, sha256, target, fromVersion,
                     toVersion, mode, description, outcome, reason, message, services, classes, notes, stages, pause,
                     time, undoes);
         }
@@ -346,7 +358,4 @@ public final class Pipeline implements HotfixManager {
         return duration.toNanos() / 1000 + " us";
     }
 
-    static String version(Version version) {
-        return version.toString();
-    }
 }

@@ -104,6 +104,8 @@ final class Redefine implements Stages {
     public void plan() throws Refusal {
         Map<String, Set<String>> picks = picks();
         List<String> refusals = new ArrayList<>();
+        // classes that are not the target's to redefine: refused as NOT_IN_TARGET when alone
+        List<String> foreign = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : jar.entries.entrySet()) {
             String path = entry.getKey();
             if (!path.endsWith(".class") || path.startsWith("META-INF/") || path.endsWith("module-info.class")) {
@@ -112,7 +114,7 @@ final class Redefine implements Stages {
             String name = path.substring(0, path.length() - ".class".length()).replace('/', '.');
             byte[] original = Targets.entry(target, path);
             if (original == null) {
-                planNew(name, path, entry.getValue(), picks, refusals);
+                planNew(name, path, entry.getValue(), picks, refusals, foreign);
                 continue;
             }
             Class<?> loaded;
@@ -123,7 +125,7 @@ final class Redefine implements Stages {
                 continue;
             }
             if (loaded.getClassLoader() != loader) {
-                refusals.add(name + ": " + target.getSymbolicName() + " imports it from another bundle; fix that "
+                foreign.add(name + ": " + target.getSymbolicName() + " imports it from another bundle; fix that "
                         + "bundle instead");
                 continue;
             }
@@ -143,9 +145,10 @@ final class Redefine implements Stages {
             }
         }
         picks.keySet().forEach(name -> refusals.add(METHODS + " names " + name + ", which the jar does not hold"));
-        if (!refusals.isEmpty()) {
-            throw new Refusal(refusals.stream().anyMatch(r -> r.contains(" is a new class in package "))
-                    && refusals.size() == 1 ? Reason.NOT_IN_TARGET : Reason.STRUCTURAL_CHANGE,
+        if (!refusals.isEmpty() || !foreign.isEmpty()) {
+            Reason reason = refusals.isEmpty() ? Reason.NOT_IN_TARGET : Reason.STRUCTURAL_CHANGE;
+            refusals.addAll(foreign);
+            throw new Refusal(reason,
                     "cannot redefine " + target.getSymbolicName() + " in place: " + String.join("; ", refusals));
         }
         if (definitions.isEmpty() && added.isEmpty()) {
@@ -155,12 +158,12 @@ final class Redefine implements Stages {
     }
 
     private void planNew(String name, String path, byte[] bytes, Map<String, Set<String>> picks,
-            List<String> refusals) {
+            List<String> refusals, List<String> foreign) {
         int slash = path.lastIndexOf('/');
         String directory = slash < 0 ? "/" : path.substring(0, slash);
         Enumeration<URL> siblings = target.findEntries(directory, "*.class", false);
         if (siblings == null || !siblings.hasMoreElements()) {
-            refusals.add(name + " is a new class in package " + (slash < 0 ? "(default)"
+            foreign.add(name + " is a new class in package " + (slash < 0 ? "(default)"
                     : directory.replace('/', '.')) + ", which " + target.getSymbolicName()
                     + " does not contain: a new class must go in a package of the target");
             return;

@@ -32,7 +32,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.Version;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleWire;
@@ -228,6 +227,13 @@ final class Swap implements Stages {
     public void stage(String location) throws Refusal {
         previousJar = repack(old);
         previousLocation = old.getLocation();
+        // installBundle returns the bundle already at a location: staging it would put a live
+        // bundle on the undo stack
+        Bundle occupant = context.getBundle(location);
+        if (occupant != null) {
+            throw new Refusal(Reason.FAILED, "cannot install " + jar.symbolicName + " " + jar.version + " at "
+                    + location + ": " + occupant.getSymbolicName() + " " + occupant.getVersion() + " is installed there");
+        }
         Bundle bundle;
         try {
             bundle = context.installBundle(location, new ByteArrayInputStream(jar.bytes));

@@ -28,7 +28,6 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import hotfix.runtime.api.HotfixReport;
-import hotfix.runtime.api.Outcome;
 
 public class DeployScannerTest {
 

@@ -6,9 +6,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -18,20 +16,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.Timeout;
 
+import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate.Drain;
 
 public class GateTest {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = TestThreads.WAIT_SECONDS;
     private static final Duration LONG = Duration.ofSeconds(WAIT_SECONDS);
 
     /** A broken gate deadlocks; fail instead of hanging the build. */
@@ -39,25 +35,20 @@ public class GateTest {
     public final Timeout timeout = Timeout.seconds(60);
 
     private final Gate gate = new Gate();
-    private final List<Thread> threads = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    @After
-    public void stopThreads() throws InterruptedException {
+    @Rule
+    public final TestThreads threads = new TestThreads(() -> {
         stop.set(true);
         gate.open();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            assertFalse(thread.getName() + " is still running", thread.isAlive());
-        }
-    }
+    });
 
     @Test
     public void aThreadInsidePassesAClosedGate() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch nestedPassed = new CountDownLatch(1);
-        start("inside", () -> {
+        threads.start("inside", () -> {
             gate.enter();
             try {
                 entered.countDown();
@@ -71,7 +62,7 @@ public class GateTest {
         });
         await(entered);
         FutureTask<Drain> drain = drainInBackground(LONG, LONG);
-        awaitTrue(gate::isClosed, "the gate closes");
+        TestThreads.awaitTrue(gate::isClosed, "the gate closes");
         closed.countDown();
         assertTrue("a nested enter() waited at the gate its own thread holds open", nestedPassed.await(WAIT_SECONDS, TimeUnit.SECONDS));
         assertTrue(drain.get(WAIT_SECONDS, TimeUnit.SECONDS).drained());
@@ -94,7 +85,7 @@ public class GateTest {
     public void closeAndDrainWaitsForACallInside() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        start("inside", () -> {
+        threads.start("inside", () -> {
             gate.enter();
             try {
                 entered.countDown();
@@ -122,25 +113,25 @@ public class GateTest {
     public void holdsNewCallersWhileClosedAndLetsThemGoWhenOpen() throws Exception {
         assertTrue(gate.closeAndDrain(LONG, LONG).drained());
         CountDownLatch passed = new CountDownLatch(1);
-        start("caller", () -> {
+        threads.start("caller", () -> {
             gate.enter();
             passed.countDown();
             gate.leave();
         });
-        awaitTrue(() -> gate.waiting() == 1, "the caller waits");
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the caller waits");
         assertFalse(passed.await(100, TimeUnit.MILLISECONDS));
         assertEquals("a held caller is not inside", 0, gate.inFlight());
 
         gate.open();
         assertTrue(passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
-        awaitTrue(() -> gate.waiting() == 0, "nobody waits");
+        TestThreads.awaitTrue(() -> gate.waiting() == 0, "nobody waits");
     }
 
     @Test
     public void aDrainPastItsDeadlineNamesTheThreadInsideAndReopens() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread stuck = start("stuck-worker", () -> {
+        Thread stuck = threads.start("stuck-worker", () -> {
             gate.enter();
             try {
                 entered.countDown();
@@ -181,7 +172,7 @@ public class GateTest {
         CountDownLatch task = new CountDownLatch(1);
         CountDownLatch handled = new CountDownLatch(1);
         AtomicBoolean sent = new AtomicBoolean();
-        start("event-pool", () -> {
+        threads.start("event-pool", () -> {
             await(task);
             gate.enter();
             try {
@@ -190,7 +181,7 @@ public class GateTest {
                 gate.leave();
             }
         });
-        start("sender", () -> {
+        threads.start("sender", () -> {
             gate.enter();
             try {
                 entered.countDown();
@@ -203,7 +194,7 @@ public class GateTest {
         });
         await(entered);
         FutureTask<Drain> drain = drainInBackground(LONG, Duration.ofMillis(50));
-        awaitTrue(gate::isClosed, "the gate closes");
+        TestThreads.awaitTrue(gate::isClosed, "the gate closes");
         closing.countDown();
 
         Drain drained = drain.get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -218,7 +209,7 @@ public class GateTest {
     @Test
     public void checkpointLetsADrainCompleteWhileALoopNeverLeaves() throws Exception {
         AtomicLong iterations = new AtomicLong();
-        start("loop", () -> {
+        threads.start("loop", () -> {
             gate.enter();
             try {
                 while (!stop.get()) {
@@ -229,19 +220,19 @@ public class GateTest {
                 gate.leave();
             }
         });
-        awaitTrue(() -> iterations.get() > 0, "the loop runs");
+        TestThreads.awaitTrue(() -> iterations.get() > 0, "the loop runs");
         assertEquals(1, gate.inFlight());
 
         Drain drain = gate.closeAndDrain(LONG, LONG);
         assertTrue(drain.drained());
-        awaitTrue(() -> gate.waiting() == 1, "the loop waits at its checkpoint");
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the loop waits at its checkpoint");
         long frozen = iterations.get();
         assertEquals(0, gate.inFlight());
         assertEquals(frozen, iterations.get());
 
         gate.open();
-        awaitTrue(() -> iterations.get() > frozen, "the loop runs again");
-        awaitTrue(() -> gate.inFlight() == 1, "the loop is inside again");
+        TestThreads.awaitTrue(() -> iterations.get() > frozen, "the loop runs again");
+        TestThreads.awaitTrue(() -> gate.inFlight() == 1, "the loop is inside again");
     }
 
     @Test
@@ -259,7 +250,7 @@ public class GateTest {
         assertTrue(gate.closeAndDrain(LONG, LONG).drained());
         CountDownLatch passed = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        start("passing", () -> {
+        threads.start("passing", () -> {
             gate.enterPassing();
             try {
                 passed.countDown();
@@ -278,7 +269,7 @@ public class GateTest {
         assertFalse(drain.drained());
         assertEquals(1, drain.inside().size());
         release.countDown();
-        awaitTrue(() -> gate.inFlight() == 0, "the passing call leaves");
+        TestThreads.awaitTrue(() -> gate.inFlight() == 0, "the passing call leaves");
     }
 
     /**
@@ -290,7 +281,7 @@ public class GateTest {
         AtomicInteger running = new AtomicInteger();
         AtomicLong calls = new AtomicLong();
         for (int i = 0; i < 4; i++) {
-            start("caller-" + i, () -> {
+            threads.start("caller-" + i, () -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (!stop.get()) {
                     gate.enter();
@@ -311,7 +302,7 @@ public class GateTest {
                 }
             });
         }
-        start("loop", () -> {
+        threads.start("loop", () -> {
             gate.enter();
             try {
                 while (!stop.get()) {
@@ -329,7 +320,7 @@ public class GateTest {
         int drained = 0;
         for (int cycle = 0; cycle < 300; cycle++) {
             long before = calls.get();
-            awaitTrue(() -> calls.get() > before + 10, "calls go on between drains");
+            TestThreads.awaitTrue(() -> calls.get() > before + 10, "calls go on between drains");
             Drain drain = gate.closeAndDrain(LONG, LONG);
             try {
                 assertTrue("cycle " + cycle + ": " + drain, drain.drained());
@@ -351,29 +342,13 @@ public class GateTest {
 
     // ---- helpers
 
-    private Thread start(String name, Body body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-        return thread;
-    }
 
     private FutureTask<Drain> drainInBackground(Duration deadline, Duration stall) {
         FutureTask<Drain> drain = new FutureTask<>(() -> gate.closeAndDrain(deadline, stall));
-        start("controller", drain::run);
+        threads.start("controller", drain::run);
         return drain;
     }
 
-    private interface Body {
-        void run() throws Exception;
-    }
 
     private static void await(CountDownLatch latch) throws InterruptedException {
         if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -381,15 +356,6 @@ public class GateTest {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
 
     @Test
     public void aPassingLevelGrantsNoWayThroughAClosedGate() throws Exception {

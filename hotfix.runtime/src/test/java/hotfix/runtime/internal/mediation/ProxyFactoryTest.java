@@ -29,31 +29,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntBinaryOperator;
 
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 
+import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
 
 public class ProxyFactoryTest {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = TestThreads.WAIT_SECONDS;
 
     private final ProxyFactory factory = new ProxyFactory();
     private final Gate gate = new Gate();
-    private final List<Thread> threads = new ArrayList<>();
 
-    @After
-    public void stopThreads() throws InterruptedException {
-        gate.open();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            assertFalse(thread.getName() + " is still running", thread.isAlive());
-        }
-    }
+    @Rule
+    public final TestThreads threads = new TestThreads(gate::open);
 
     // ---- fixtures: interfaces a proxy implements, and their targets
 
@@ -489,11 +481,11 @@ public class ProxyFactoryTest {
 
         AtomicInteger result = new AtomicInteger();
         CountDownLatch returned = new CountDownLatch(1);
-        start("held-caller", () -> {
+        threads.start("held-caller", () -> {
             result.set(proxy.add(20, 22));
             returned.countDown();
         });
-        awaitTrue(() -> gate.waiting() == 1, "the caller waits at the gate");
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the caller waits at the gate");
         assertFalse(returned.await(100, TimeUnit.MILLISECONDS));
         assertEquals(0, calls.get());
 
@@ -639,30 +631,6 @@ public class ProxyFactoryTest {
         }
     }
 
-    private void start(String name, ThrowingBody body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-    }
 
-    private interface ThrowingBody {
-        void run() throws Exception;
-    }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
 }

@@ -69,7 +69,8 @@ final class Reports {
                     report.target().isEmpty() ? "-" : report.target(),
                     report.toVersion().isEmpty() ? "-" : versions(report),
                     report.target().isEmpty() ? "-" : report.mode().header(), WHEN.format(report.time()),
-                    report.outcome() == Outcome.PLANNED ? "-" : micros(report.pause())});
+                    report.outcome() == Outcome.PLANNED || report.outcome() == Outcome.INTERRUPTED ? "-"
+                            : micros(report.pause())});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -88,7 +89,8 @@ final class Reports {
             int last = row.length - 1;
             out.append("  ").append(" ".repeat(widths[last] - row[last].length())).append(row[last]).append('\n');
             HotfixReport report = line == 0 ? null : reports.get(line - 1);
-            if (report != null && report.outcome() == Outcome.REFUSED) {
+            // what went wrong, or what a restart kept after the attempt was cut short
+            if (report != null && (report.outcome() == Outcome.REFUSED || report.outcome() == Outcome.INTERRUPTED)) {
                 out.append(" ".repeat(widths[0] + 2)).append(report.message()).append('\n');
             }
         }

@@ -118,4 +118,19 @@ public class ReportsTest {
         assertEquals(lines[0].length(), lines[1].length());
         assertEquals(lines[0].length(), lines[2].length());
     }
+
+    @Test
+    public void anInterruptedAttemptShowsWhatTheRestartKeptBelowIt() {
+        HotfixReport interrupted = new HotfixReport(3, "file:/fix.jar", "", "example.webapp.economy", "1.0.0",
+                "1.0.1", Mode.SWAP, "", Outcome.INTERRUPTED, Reason.NONE, "interrupted: the server stopped before "
+                        + "this hotfix finished; example.webapp.economy 1.0.0 runs, as before it",
+                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+
+        String[] lines = Reports.table(List.of(interrupted)).split("\n");
+
+        assertEquals(3, lines.length);
+        assertTrue(lines[1], lines[1].startsWith(" 3  INTERRUPTED  example.webapp.economy  1.0.0 -> 1.0.1"));
+        assertTrue("an interrupted attempt's pause is not known: " + lines[1], lines[1].endsWith("  -"));
+        assertEquals("    " + interrupted.message(), lines[2]);
+    }
 }

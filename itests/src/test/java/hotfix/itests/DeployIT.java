@@ -219,10 +219,15 @@ public class DeployIT extends HotfixTestSupport {
         return manager.history().stream().filter(test).findFirst().orElse(null);
     }
 
-    /** Polls until there is an answer, within {@link #WAIT_SECONDS}: the watcher works on its own thread. */
+    /**
+     * Polls until there is an answer while no hotfix is under way, within {@link #WAIT_SECONDS}:
+     * the watcher works on its own thread, and the journal lists a hotfix from its point of no
+     * return, before the old version is retired.
+     */
     private <T> T await(String what, Supplier<T> answer) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        for (T found = answer.get(); ; found = answer.get()) {
+        Supplier<T> settled = () -> manager.status().inProgress().isEmpty() ? answer.get() : null;
+        for (T found = settled.get(); ; found = settled.get()) {
             if (found != null) {
                 return found;
             }

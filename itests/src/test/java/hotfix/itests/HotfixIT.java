@@ -60,7 +60,7 @@ public class HotfixIT extends HotfixTestSupport {
             assertEquals(List.of(), load.failures());
             assertTrue(report.pause().toNanos() > 0);
             assertTrue(report.stages().keySet().containsAll(
-                    List.of("inspect", "plan", "stage", "quiesce", "commit", "resume", "retire", "journal")));
+                    List.of("inspect", "plan", "stage", "quiesce", "commit", "resume", "journal", "retire")));
             assertTrue(report.services().toString(), report.services().stream()
                     .anyMatch(s -> s.contains("example.webapp.api.Shop") && s.endsWith("swapped")));
         }

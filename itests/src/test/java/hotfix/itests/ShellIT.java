@@ -110,7 +110,7 @@ public class ShellIT extends HotfixTestSupport {
         assertTrue(answer, answer.contains("\nsource:  " + jar(FIX).toPath().toUri() + "\n"));
         assertTrue(answer, Pattern.compile("(?m)^services:\n(  .*\n)*  example\\.webapp\\.api\\.Shop.*swapped$")
                 .matcher(answer).find());
-        for (String stage : List.of("inspect", "plan", "stage", "quiesce", "commit", "resume", "retire", "journal")) {
+        for (String stage : List.of("inspect", "plan", "stage", "quiesce", "commit", "resume", "journal", "retire")) {
             assertTrue(stage + ": " + answer,
                     Pattern.compile("(?m)^  " + stage + " +\\d+ (us|ms)$").matcher(answer).find());
         }

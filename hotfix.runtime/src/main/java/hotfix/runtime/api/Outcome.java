@@ -9,5 +9,10 @@ public enum Outcome {
     /** The hotfix was refused before or during its application; nothing changed. */
     REFUSED,
     /** An applied hotfix was undone on request; the previous version serves again. */
-    ROLLED_BACK
+    ROLLED_BACK,
+    /**
+     * The process stopped (a crash, a kill) while the attempt was under way. On the next start
+     * the runtime put back what ran before it: the attempt changed nothing.
+     */
+    INTERRUPTED
 }

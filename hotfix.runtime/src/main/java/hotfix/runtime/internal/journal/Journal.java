@@ -4,22 +4,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import hotfix.runtime.api.HotfixReport;
@@ -31,26 +39,55 @@ import hotfix.runtime.api.Reason;
  * Keeps every attempt's report, and for an applied hotfix the jar of the version it replaced,
  * so that it can be rolled back and a restart can tell which version is meant to run.
  * <p>
- * Layout under the data directory: {@code attempts/<id>.properties}, one per attempt, and
- * {@code jars/<id>-previous.jar}, the replaced version of each applied hotfix. Every file is
- * written to a temporary name and moved into place, so a reader never sees half a file.
+ * Written ahead: before an attempt changes anything that outlives the process (a bundle in the
+ * framework's cache), {@link #begin} records what it is about to do, with the jars a rollback
+ * and a restart need; {@link #record} then replaces that record with what happened. A record
+ * still in its begun state when the journal is loaded belongs to an attempt the process died
+ * in: it reads as {@link Outcome#INTERRUPTED}, and {@link #interrupted()} lists it so that
+ * recovery can put back the version that ran before it.
+ * <p>
+ * Layout under the data directory: {@code attempts/<id>.properties}, one per attempt;
+ * {@code jars/<id>-previous.jar}, the replaced version; {@code jars/<id>-classes.jar}, the
+ * classes a redefinition put in place. Every file is written to a temporary name, forced to
+ * disk and moved into place, so a reader never sees half a file; every record carries a
+ * checksum of its content and the digests of its jars, so a damaged one is reported, never
+ * trusted.
  */
 public final class Journal {
+
+    private static final String STATE = "state";
+    private static final String BEGUN = "begun";
+    private static final String DONE = "done";
+    private static final String CHECKSUM = "checksum";
 
     private final Path attempts;
     private final Path jars;
     private final AtomicLong lastId = new AtomicLong();
     private final List<String> unreadable = new ArrayList<>();
+    private final Set<Long> damaged = new HashSet<>();
     private final Map<Long, Entry> entries = new LinkedHashMap<>();
+    private final List<Entry> interrupted = new ArrayList<>();
 
     /**
      * One recorded attempt, with what only the runtime needs.
      *
      * @param report           the report users see
-     * @param previousLocation for an applied hotfix, the location of the bundle it replaced
-     * @param startLevel       for an applied hotfix, the start level of the bundle it replaced
+     * @param previousLocation for a hotfix that replaces a bundle, the location of the bundle it
+     *                         replaces; for a rollback, where the restored version goes
+     * @param startLevel       for a hotfix that replaces a bundle, that bundle's start level
+     * @param location         where the attempt installs its version, if it installs one
      */
-    public record Entry(HotfixReport report, String previousLocation, int startLevel) {
+    public record Entry(HotfixReport report, String previousLocation, int startLevel, String location) {
+
+        /** @return an entry with only a report: a dry run or a refusal */
+        public static Entry of(HotfixReport report) {
+            return new Entry(report, null, 0, null);
+        }
+
+        /** @return this entry with another report */
+        public Entry with(HotfixReport other) {
+            return new Entry(other, previousLocation, startLevel, location);
+        }
     }
 
     public Journal(Path directory) {
@@ -75,26 +112,63 @@ public final class Journal {
         return List.copyOf(unreadable);
     }
 
-    /** Records an attempt; for an applied hotfix, with the jar and location of what it replaced. */
-    public synchronized void record(HotfixReport report, byte[] previousJar, String previousLocation,
-            int startLevel) {
+    /** @return whether the record of this attempt exists but could not be read */
+    public synchronized boolean damaged(long id) {
+        return damaged.contains(id);
+    }
+
+    /**
+     * Records, before the attempt changes anything that outlives the process, what it is about
+     * to do: the record reads as {@code intent} (an {@link Outcome#INTERRUPTED} report) until
+     * {@link #record} replaces it. The jars go first, so a record never names a missing jar.
+     *
+     * @param previousJar the version a hotfix replaces, for its rollback; or null
+     * @param classes     the classes a redefinition puts in place, for a restart; or null
+     */
+    public synchronized void begin(Entry intent, byte[] previousJar, byte[] classes) {
+        long id = intent.report().id();
         try {
+            Properties properties = toProperties(intent);
             if (previousJar != null) {
-                write(jars.resolve(report.id() + "-previous.jar"), out -> out.write(previousJar));
+                write(previousFile(id), out -> out.write(previousJar));
+                properties.setProperty("previousSha256", sha256(previousJar));
             }
-            Properties properties = toProperties(report);
-            if (previousLocation != null) {
-                properties.setProperty("previousLocation", previousLocation);
+            if (classes != null) {
+                write(classesFile(id), out -> out.write(classes));
+                properties.setProperty("classesSha256", sha256(classes));
             }
-            if (startLevel > 0) {
-                properties.setProperty("startLevel", Integer.toString(startLevel));
-            }
-            write(attempts.resolve(report.id() + ".properties"),
-                    out -> properties.store(out, "hotfix attempt " + report.id()));
-            entries.put(report.id(), new Entry(report, previousLocation, startLevel));
+            properties.setProperty(STATE, BEGUN);
+            store(id, properties);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot record hotfix attempt " + report.id() + " in " + attempts, e);
+            throw new UncheckedIOException("cannot record hotfix attempt " + id + " ahead in " + attempts, e);
         }
+    }
+
+    /** Records how an attempt ended, replacing what {@link #begin} wrote for it. */
+    public synchronized void record(Entry entry) {
+        long id = entry.report().id();
+        try {
+            Properties properties = toProperties(entry);
+            Properties begun = read(attempts.resolve(id + ".properties"));
+            if (begun != null) {
+                for (String digest : List.of("previousSha256", "classesSha256")) {
+                    if (begun.getProperty(digest) != null) {
+                        properties.setProperty(digest, begun.getProperty(digest));
+                    }
+                }
+            }
+            properties.setProperty(STATE, DONE);
+            store(id, properties);
+            entries.put(id, entry);
+            interrupted.removeIf(e -> e.report().id() == id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record hotfix attempt " + id + " in " + attempts, e);
+        }
+    }
+
+    /** @return the attempts the process died in, as loaded and not yet {@linkplain #record recorded} again */
+    public synchronized List<Entry> interrupted() {
+        return List.copyOf(interrupted);
     }
 
     /** @return every attempt, newest first */
@@ -103,6 +177,13 @@ public final class Journal {
         entries.values().forEach(entry -> history.add(entry.report()));
         history.sort(Comparator.comparingLong(HotfixReport::id).reversed());
         return history;
+    }
+
+    /** @return every attempt, oldest first */
+    public synchronized List<Entry> entries() {
+        List<Entry> all = new ArrayList<>(entries.values());
+        all.sort(Comparator.comparingLong(entry -> entry.report().id()));
+        return all;
     }
 
     /** @return the applied hotfixes not rolled back since, oldest first */
@@ -129,56 +210,152 @@ public final class Journal {
         return Optional.ofNullable(entries.get(id));
     }
 
-    /** Keeps the classes a redefine-mode hotfix put in place, for a restart to apply again. */
-    public void recordClasses(long id, byte[] jar) {
-        try {
-            write(jars.resolve(id + "-classes.jar"), out -> out.write(jar));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the classes of hotfix " + id + " in " + jars, e);
-        }
-    }
-
-    /** @return the classes a redefine-mode hotfix put in place, if it recorded them */
+    /** @return the classes a redefine-mode hotfix put in place, if it recorded them intact */
     public Optional<byte[]> classes(long id) {
-        Path file = jars.resolve(id + "-classes.jar");
+        Path file = classesFile(id);
         try {
-            return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+            if (!Files.exists(file)) {
+                return Optional.empty();
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            check(id, file, bytes, "classesSha256");
+            return Optional.of(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the classes of hotfix " + id, e);
         }
     }
 
-    /** @return the jar of the version an applied hotfix replaced */
+    /** @return the jar of the version an applied hotfix replaced, checked against its digest */
     public byte[] previousJar(long id) {
+        Path file = previousFile(id);
         try {
-            return Files.readAllBytes(jars.resolve(id + "-previous.jar"));
+            byte[] bytes = Files.readAllBytes(file);
+            check(id, file, bytes, "previousSha256");
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("the journal has no copy of the version hotfix " + id + " replaced", e);
         }
     }
 
+    private void check(long id, Path file, byte[] bytes, String key) throws IOException {
+        Properties record = read(attempts.resolve(id + ".properties"));
+        String expected = record == null ? null : record.getProperty(key);
+        if (expected != null && !expected.equals(sha256(bytes))) {
+            throw new IOException(file.getFileName() + " is damaged: its SHA-256 is not the one hotfix " + id
+                    + " recorded");
+        }
+    }
+
+    private Path previousFile(long id) {
+        return jars.resolve(id + "-previous.jar");
+    }
+
+    private Path classesFile(long id) {
+        return jars.resolve(id + "-classes.jar");
+    }
+
     private void load() {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(attempts, "*.properties")) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(attempts)) {
             stream.forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the journal in " + attempts, e);
         }
         List<Entry> loaded = new ArrayList<>();
         for (Path file : files) {
-            Properties properties = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                properties.load(in);
-                loaded.add(new Entry(fromProperties(properties), properties.getProperty("previousLocation"),
-                        Integer.parseInt(properties.getProperty("startLevel", "0"))));
+            String name = file.getFileName().toString();
+            if (name.endsWith(".tmp")) {
+                // a write the process died in: the record it was replacing is still whole
+                deleteQuietly(file);
+                continue;
+            }
+            if (!name.endsWith(".properties")) {
+                continue;
+            }
+            try {
+                Properties properties = read(file);
+                verifyChecksum(properties);
+                Entry entry = new Entry(fromProperties(properties), properties.getProperty("previousLocation"),
+                        Integer.parseInt(properties.getProperty("startLevel", "0")),
+                        properties.getProperty("location"));
+                loaded.add(entry);
+                if (BEGUN.equals(properties.getProperty(STATE))) {
+                    interrupted.add(entry);
+                }
             } catch (IOException | RuntimeException e) {
-                unreadable.add(file.getFileName() + ": " + e);
+                unreadable.add(name + ": " + e.getMessage());
+                idOf(name).ifPresent(id -> {
+                    damaged.add(id);
+                    lastId.accumulateAndGet(id, Math::max);
+                });
             }
         }
         loaded.sort(Comparator.comparingLong(entry -> entry.report().id()));
         for (Entry entry : loaded) {
             entries.put(entry.report().id(), entry);
             lastId.accumulateAndGet(entry.report().id(), Math::max);
+        }
+        interrupted.sort(Comparator.comparingLong(entry -> entry.report().id()));
+    }
+
+    private static Optional<Long> idOf(String name) {
+        try {
+            return Optional.of(Long.parseLong(name.substring(0, name.indexOf('.'))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left for the next start
+        }
+    }
+
+    private static Properties read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    private void store(long id, Properties properties) throws IOException {
+        properties.remove(CHECKSUM);
+        properties.setProperty(CHECKSUM, checksum(properties));
+        write(attempts.resolve(id + ".properties"), out -> properties.store(out, "hotfix attempt " + id));
+    }
+
+    private static void verifyChecksum(Properties properties) {
+        String recorded = properties.getProperty(CHECKSUM);
+        if (recorded == null) {
+            throw new IllegalArgumentException("damaged: it has no checksum (truncated?)");
+        }
+        Properties content = new Properties();
+        content.putAll(properties);
+        content.remove(CHECKSUM);
+        if (!recorded.equals(checksum(content))) {
+            throw new IllegalArgumentException("damaged: its content does not match its checksum");
+        }
+    }
+
+    /** The SHA-256 of the record's keys and values, in key order: independent of how they were escaped. */
+    private static String checksum(Properties properties) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(properties).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return sha256(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 
@@ -188,14 +365,33 @@ public final class Journal {
 
     private static void write(Path file, Writer writer) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(temporary)) {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                OutputStream out = Channels.newOutputStream(channel)) {
             writer.write(out);
+            out.flush();
+            // on disk before the move makes it visible: a power cut leaves the old file or the new one
+            channel.force(true);
         }
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    static Properties toProperties(Entry entry) {
+        Properties p = toProperties(entry.report());
+        if (entry.previousLocation() != null) {
+            p.setProperty("previousLocation", entry.previousLocation());
+        }
+        if (entry.startLevel() > 0) {
+            p.setProperty("startLevel", Integer.toString(entry.startLevel()));
+        }
+        if (entry.location() != null) {
+            p.setProperty("location", entry.location());
+        }
+        return p;
     }
 
     static Properties toProperties(HotfixReport report) {

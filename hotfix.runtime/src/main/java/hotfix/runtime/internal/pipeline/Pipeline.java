@@ -219,6 +219,7 @@ public final class Pipeline implements HotfixManager {
         Duration pause = Duration.ZERO;
         long closed;
         long stageStart;
+        Journal.Entry intent;
 
         Attempt(String source, byte[] bytes, HotfixOptions options, long undoes) {
             this.source = source;
@@ -251,10 +252,11 @@ public final class Pipeline implements HotfixManager {
                 stage("plan");
                 if (options.dryRun()) {
                     HotfixReport plan = report(Outcome.PLANNED, Reason.NONE, planMessage(installed));
-                    journal.record(plan, null, null, 0);
+                    journal.record(Journal.Entry.of(plan));
                     return plan;
                 }
-                String newLocation = location != null ? location : "hotfix:" + id + ":" + target + "@" + toVersion;
+                String newLocation = location != null ? location : Restore.LOCATION_PREFIX + id + ":" + target + "@" + toVersion;
+                begin(swap, newLocation);
                 swap.stage(newLocation);
                 stage("stage");
                 closed = System.nanoTime();
@@ -277,33 +279,66 @@ public final class Pipeline implements HotfixManager {
                 return refused(Reason.FAILED, "unexpected failure, everything was undone: " + e);
             }
             // Past resume the new version serves: what follows may add notes but never undo it.
-            byte[] previous = swap.retire();
-            stage("retire");
             Outcome outcome = undoes != 0 ? Outcome.ROLLED_BACK : Outcome.APPLIED;
             String message = (undoes != 0 ? "rolled back hotfix " + undoes + ": " : "applied: ") + target + " "
                     + fromVersion + " -> " + toVersion + ", " + changes() + ", paused " + micros(pause);
-            HotfixReport report = report(outcome, Reason.NONE, message);
+            // Recorded before the old version goes: a restart after a crash in retire keeps the new one.
+            boolean recorded = true;
             try {
-                if (swap instanceof Redefine redefine && undoes == 0) {
-                    journal.recordClasses(id, Redefinitions.pack(redefine.target(), redefine.redefined(),
-                            redefine.added()));
-                }
-                journal.record(report, undoes != 0 ? null : previous, undoes != 0 ? null : swap.previousLocation(),
-                        swap.startLevel());
-                redefinitions.reload();
-                if (swap instanceof Swap swapped && undoes == 0) {
-                    redefinitions.rememberExported(id, swapped.exportedOriginals());
-                } else if (undoes != 0) {
-                    redefinitions.forgetExported(undoes);
-                }
+                journal.record(intent.with(report(outcome, Reason.NONE, message)));
             } catch (RuntimeException e) {
-                notes.add("the journal could not record this hotfix, so it will not survive a restart: " + e.getMessage());
+                recorded = false;
+                notes.add("the journal could not record this " + (undoes != 0 ? "rollback" : "hotfix")
+                        + ", so a restart will come back without it; the replaced version stays installed for that "
+                        + "restart: " + e.getMessage());
                 log.error("Hotfix {} applied but not journaled", id, e);
-                return report(outcome, Reason.NONE, message);
             }
             stage("journal");
+            int notesBefore = notes.size();
+            if (recorded) {
+                swap.retire();
+            }
+            stage("retire");
+            redefinitions.reload();
+            if (swap instanceof Swap swapped && undoes == 0) {
+                redefinitions.rememberExported(id, swapped.exportedOriginals());
+            } else if (undoes != 0) {
+                redefinitions.forgetExported(undoes);
+            }
             log.info("Hotfix {}: {}", id, message);
-            return report(outcome, Reason.NONE, message);
+            HotfixReport report = report(outcome, Reason.NONE, message);
+            if (recorded && notes.size() > notesBefore) {
+                // what retire had to say goes into the record too
+                try {
+                    journal.record(intent.with(report));
+                } catch (RuntimeException e) {
+                    log.error("Hotfix {}: the notes of its retirement could not be journaled", id, e);
+                }
+            }
+            return report;
+        }
+
+        /**
+         * Writes the attempt ahead, before it installs anything: should the process die before
+         * the attempt is recorded again, a restart reads it as interrupted and puts back what ran.
+         */
+        private void begin(Stages swap, String newLocation) throws Refusal {
+            byte[] previous = undoes != 0 ? null : swap.previousJar();
+            byte[] redefined = swap instanceof Redefine redefine && undoes == 0
+                    ? Redefinitions.pack(redefine.target(), redefine.redefined(), redefine.added())
+                    : null;
+            String kept = undoes != 0 ? "hotfix " + undoes + " stays applied"
+                    : target + " " + fromVersion + " runs, as before it";
+            intent = new Journal.Entry(report(Outcome.INTERRUPTED, Reason.NONE, "interrupted: the server stopped "
+                    + "before this " + (undoes != 0 ? "rollback" : "hotfix") + " finished; " + kept),
+                    undoes != 0 ? location : swap.previousLocation(), swap.startLevel(),
+                    mode == Mode.SWAP ? newLocation : null);
+            try {
+                journal.begin(intent, previous, redefined);
+            } catch (RuntimeException e) {
+                throw new Refusal(Reason.FAILED, "the journal cannot record the attempt ahead, so a crash could "
+                        + "not be recovered from; nothing was changed: " + e.getMessage());
+            }
         }
 
         private String planMessage(Bundle installed) {
@@ -339,7 +374,7 @@ public final class Pipeline implements HotfixManager {
             }
             HotfixReport report = report(Outcome.REFUSED, reason, "refused: " + message);
             try {
-                journal.record(report, null, null, 0);
+                journal.record(intent != null ? intent.with(report) : Journal.Entry.of(report));
             } catch (RuntimeException e) {
                 log.error("Refusal of hotfix {} could not be journaled", id, e);
             }

@@ -260,9 +260,14 @@ final class Redefine implements Stages {
         return opened;
     }
 
-    /** Records what now runs, for the next hotfix of the target and for a restart. */
+    /** Nothing to clean up: the classes were redefined in place. */
     @Override
-    public byte[] retire() {
+    public void retire() {
+    }
+
+    /** @return the classes being redefined as they are now, as a jar a rollback applies */
+    @Override
+    public byte[] previousJar() {
         return jar(previous, target.getVersion());
     }
 

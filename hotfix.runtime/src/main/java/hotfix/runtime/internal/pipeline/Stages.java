@@ -28,12 +28,18 @@ interface Stages {
     /** @return {@link System#nanoTime()} when the gate opened: the end of the pause */
     long resume();
 
-    /** Cleans up after the old version; never undone. @return the old version's jar, for rollback */
-    byte[] retire();
+    /** Cleans up after the old version; never undone. */
+    void retire();
 
-    /** @return where the replaced version was installed from, if a bundle was replaced */
+    /**
+     * @return what a rollback puts back, once planned: the jar of the version being replaced,
+     *         or the classes being redefined as they are now
+     */
+    byte[] previousJar();
+
+    /** @return where the version being replaced was installed from, once inspected; or null */
     String previousLocation();
 
-    /** @return the start level of the replaced bundle, or 0 */
+    /** @return the start level of the bundle being replaced, once inspected; or 0 */
     int startLevel();
 }

@@ -105,6 +105,9 @@ final class Swap implements Stages {
         this.jar = hotfix;
         old = Targets.find(context, hotfixable, hotfix);
         Targets.checkVersion(hotfix, old.getVersion(), rollback);
+        previousLocation = old.getLocation();
+        BundleStartLevel level = old.adapt(BundleStartLevel.class);
+        startLevel = level == null ? 0 : level.getStartLevel();
         planExportedPackages();
         if (rollback) {
             exported.addAll(redefinitions.exportedOriginals(undoes));
@@ -225,8 +228,6 @@ final class Swap implements Stages {
     /** Stage: installs the new version beside the old, starts it hidden, gets its services. */
     @Override
     public void stage(String location) throws Refusal {
-        previousJar = repack(old);
-        previousLocation = old.getLocation();
         // installBundle returns the bundle already at a location: staging it would put a live
         // bundle on the undo stack
         Bundle occupant = context.getBundle(location);
@@ -245,9 +246,7 @@ final class Swap implements Stages {
         undo.push(() -> discard(bundle));
         mediator.stage(bundle);
         undo.push(() -> mediator.unstage(bundle));
-        BundleStartLevel level = old.adapt(BundleStartLevel.class);
-        if (level != null) {
-            startLevel = level.getStartLevel();
+        if (startLevel > 0) {
             bundle.adapt(BundleStartLevel.class).setStartLevel(startLevel);
         }
         FrameworkWiring framework = context.getBundle(0).adapt(FrameworkWiring.class);
@@ -389,11 +388,9 @@ final class Swap implements Stages {
     /**
      * Retire: stops and uninstalls the old version, and refreshes it alone when nothing else is
      * wired to it. Never undone: by now the new version serves.
-     *
-     * @return the old version's jar, for the journal
      */
     @Override
-    public byte[] retire() {
+    public void retire() {
         BundleWiring wiring = old.adapt(BundleWiring.class);
         Set<String> importers = new TreeSet<>();
         if (wiring != null) {
@@ -410,7 +407,7 @@ final class Swap implements Stages {
         } catch (BundleException | RuntimeException e) {
             notes.add("the old version " + old.getSymbolicName() + " " + old.getVersion()
                     + " could not be uninstalled: " + e.getMessage());
-            return previousJar;
+            return;
         }
         if (importers.isEmpty()) {
             refresh(old);
@@ -418,6 +415,14 @@ final class Swap implements Stages {
             notes.add("the old revision of " + old.getSymbolicName() + " " + old.getVersion()
                     + " is pending removal and not refreshed: " + importers
                     + " are wired to it, and a refresh would restart them and drop their state");
+        }
+    }
+
+    /** @return the jar of the version being replaced, copied once */
+    @Override
+    public byte[] previousJar() {
+        if (previousJar == null) {
+            previousJar = repack(old);
         }
         return previousJar;
     }

@@ -2,8 +2,10 @@ package hotfix.runtime.internal.journal;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,9 @@ public class JournalTest {
         Path directory = folder.getRoot().toPath();
         Journal journal = new Journal(directory);
         HotfixReport applied = report(journal.nextId(), Outcome.APPLIED, 0);
-        journal.record(applied, new byte[] {1, 2, 3}, "file:/bundles/economy.jar", 10);
+        Journal.Entry entry0 = new Journal.Entry(applied, "file:/bundles/economy.jar", 10, "hotfix:1:economy@1.0.1");
+        journal.begin(entry0.with(report(applied.id(), Outcome.INTERRUPTED, 0)), new byte[] {1, 2, 3}, null);
+        journal.record(entry0);
 
         Journal reopened = new Journal(directory);
 
@@ -39,6 +43,8 @@ public class JournalTest {
         Journal.Entry entry = reopened.applied().get(0);
         assertEquals("file:/bundles/economy.jar", entry.previousLocation());
         assertEquals(10, entry.startLevel());
+        assertEquals("hotfix:1:economy@1.0.1", entry.location());
+        assertEquals(List.of(), reopened.interrupted());
         assertArrayEquals(new byte[] {1, 2, 3}, reopened.previousJar(applied.id()));
         assertEquals(applied.id() + 1, reopened.nextId());
     }
@@ -50,10 +56,10 @@ public class JournalTest {
         HotfixReport refused = report(journal.nextId(), Outcome.REFUSED, 0);
         HotfixReport second = report(journal.nextId(), Outcome.APPLIED, 0);
         HotfixReport rollback = report(journal.nextId(), Outcome.ROLLED_BACK, second.id());
-        journal.record(first, new byte[0], "a", 1);
-        journal.record(refused, null, null, 0);
-        journal.record(second, new byte[0], "b", 1);
-        journal.record(rollback, null, null, 0);
+        journal.record(new Journal.Entry(first, "a", 1, null));
+        journal.record(Journal.Entry.of(refused));
+        journal.record(new Journal.Entry(second, "b", 1, null));
+        journal.record(Journal.Entry.of(rollback));
 
         assertEquals(List.of(first.id()), journal.applied().stream().map(e -> e.report().id()).toList());
         assertEquals(List.of(rollback.id(), second.id(), refused.id(), first.id()),
@@ -65,7 +71,7 @@ public class JournalTest {
         Path directory = folder.getRoot().toPath();
         Journal journal = new Journal(directory);
         HotfixReport applied = report(journal.nextId(), Outcome.APPLIED, 0);
-        journal.record(applied, new byte[0], "a", 1);
+        journal.record(new Journal.Entry(applied, "a", 1, null));
         Files.writeString(directory.resolve("attempts").resolve("7.properties"), "id=7\noutcome=GARBLED\n");
 
         Journal reopened = new Journal(directory);
@@ -73,6 +79,83 @@ public class JournalTest {
         assertEquals(List.of(applied), reopened.history());
         assertEquals(1, reopened.unreadable().size());
         assertTrue(reopened.unreadable().get(0), reopened.unreadable().get(0).startsWith("7.properties"));
+        assertTrue(reopened.damaged(7));
+        assertEquals("a damaged record's id is never given out again", 8, reopened.nextId());
+    }
+
+    @Test
+    public void anAttemptBegunAndNeverRecordedReadsAsInterruptedAfterAReopen() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Journal journal = new Journal(directory);
+        HotfixReport intent = report(journal.nextId(), Outcome.INTERRUPTED, 0);
+        journal.begin(new Journal.Entry(intent, "file:/economy.jar", 10, "hotfix:1:economy@1.0.1"), new byte[] {4},
+                new byte[] {5});
+
+        Journal reopened = new Journal(directory);
+
+        assertEquals(List.of(intent), reopened.history());
+        assertEquals(List.of(), reopened.applied());
+        assertEquals(1, reopened.interrupted().size());
+        assertEquals("hotfix:1:economy@1.0.1", reopened.interrupted().get(0).location());
+        assertArrayEquals(new byte[] {4}, reopened.previousJar(intent.id()));
+
+        reopened.record(reopened.interrupted().get(0));
+        assertEquals("recorded again, it is no longer an attempt to recover", List.of(),
+                new Journal(directory).interrupted());
+    }
+
+    @Test
+    public void aTruncatedOrAlteredRecordIsReportedRatherThanTrusted() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Journal journal = new Journal(directory);
+        HotfixReport first = report(journal.nextId(), Outcome.APPLIED, 0);
+        HotfixReport second = report(journal.nextId(), Outcome.APPLIED, 0);
+        journal.record(new Journal.Entry(first, "a", 1, null));
+        journal.record(new Journal.Entry(second, "b", 1, null));
+        Path one = directory.resolve("attempts").resolve(first.id() + ".properties");
+        Path two = directory.resolve("attempts").resolve(second.id() + ".properties");
+        byte[] whole = Files.readAllBytes(one);
+        Files.write(one, java.util.Arrays.copyOf(whole, whole.length / 2));
+        // still a well-formed properties file, with one value changed
+        Files.writeString(two, Files.readString(two).replace("outcome=APPLIED", "outcome=ROLLED_BACK"));
+
+        Journal reopened = new Journal(directory);
+
+        assertEquals(List.of(), reopened.history());
+        assertEquals(2, reopened.unreadable().size());
+        assertTrue(reopened.unreadable().toString(), reopened.unreadable().stream().allMatch(u -> u.contains("damaged")));
+    }
+
+    @Test
+    public void aDamagedJarIsRefusedByItsDigest() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Journal journal = new Journal(directory);
+        HotfixReport applied = report(journal.nextId(), Outcome.APPLIED, 0);
+        Journal.Entry entry = new Journal.Entry(applied, "a", 1, null);
+        journal.begin(entry, new byte[] {1, 2, 3}, new byte[] {7, 8});
+        journal.record(entry);
+        Files.write(directory.resolve("jars").resolve(applied.id() + "-previous.jar"), new byte[] {1, 2, 4});
+        Files.write(directory.resolve("jars").resolve(applied.id() + "-classes.jar"), new byte[] {7});
+
+        UncheckedIOException previous = assertThrows(UncheckedIOException.class, () -> journal.previousJar(applied.id()));
+        assertTrue(previous.getCause().getMessage(), previous.getCause().getMessage().contains("damaged"));
+        assertThrows(UncheckedIOException.class, () -> journal.classes(applied.id()));
+    }
+
+    @Test
+    public void aWriteThatDiedHalfWayIsSweptAndTheRecordBeforeItStands() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Journal journal = new Journal(directory);
+        HotfixReport applied = report(journal.nextId(), Outcome.APPLIED, 0);
+        journal.record(new Journal.Entry(applied, "a", 1, null));
+        Path temporary = directory.resolve("attempts").resolve(applied.id() + ".properties.tmp");
+        Files.writeString(temporary, "id=1\nout");
+
+        Journal reopened = new Journal(directory);
+
+        assertEquals(List.of(applied), reopened.history());
+        assertEquals(List.of(), reopened.unreadable());
+        assertTrue(Files.notExists(temporary));
     }
 
     private static HotfixReport report(long id, Outcome outcome, long undoes) {

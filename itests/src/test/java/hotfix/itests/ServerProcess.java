@@ -47,11 +47,43 @@ final class ServerProcess implements AutoCloseable {
 
     /** Types a command into the shell and returns all it printed. */
     String command(String line, Duration deadline) throws IOException, InterruptedException {
+        return await(send(line), deadline);
+    }
+
+    /** Types a command into the shell without waiting. @return the text that will end its output */
+    String send(String line) throws IOException {
         String end = "end-of-command-" + (++commands);
         mark = output.length();
         shell.write((line + "\necho " + end + "\n").getBytes(StandardCharsets.UTF_8));
         shell.flush();
-        return await(end, deadline);
+        return end;
+    }
+
+    /**
+     * Waits for text to appear in the output since the last command, up to a moment.
+     *
+     * @return all printed since the command, up to the text; null if it did not appear in time
+     */
+    String poll(String text, long deadlineNanos) throws InterruptedException {
+        while (System.nanoTime() - deadlineNanos < 0) {
+            int at = output.indexOf(text, mark);
+            if (at >= 0) {
+                return output.substring(mark, at + text.length());
+            }
+            if (!process.isAlive()) {
+                fail("the server exited with " + process.exitValue() + ":\n" + output);
+            }
+            Thread.sleep(2);
+        }
+        return null;
+    }
+
+    /** Kills the server as a crash would: SIGKILL, no shutdown hooks, nothing flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            fail("the server did not die from SIGKILL");
+        }
     }
 
     /** Waits for text to appear in the output since the last command. */

@@ -17,6 +17,23 @@ public enum Reason {
      * than the server runs, or declares another class than its path names.
      */
     INVALID_CLASS,
+    /**
+     * A trust store is configured ({@code hotfix.truststore}) and the jar is not signed: only
+     * signed hotfixes are accepted.
+     */
+    UNSIGNED,
+    /**
+     * The jar's signature does not hold: an entry was changed, added or removed after signing, or
+     * its entries are not all signed by the same signer. Refused whether a trust store is
+     * configured or not.
+     */
+    SIGNATURE_INVALID,
+    /**
+     * The jar is signed, but by a certificate the trust store does not trust, or one that has
+     * expired or is not valid yet; or the trust store cannot be read. The message names the
+     * signer.
+     */
+    UNTRUSTED,
     /** The jar has no manifest, or its manifest lacks a symbolic name or a valid version. */
     NOT_A_BUNDLE,
     /** No installed bundle has the hotfix's symbolic name. */

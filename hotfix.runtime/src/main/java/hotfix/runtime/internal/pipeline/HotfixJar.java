@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,7 @@ final class HotfixJar {
     final Version version;
     final Attributes headers;
     final Map<String, byte[]> entries;
+    private List<X509Certificate[]> signers;
 
     private HotfixJar(byte[] bytes, String symbolicName, Version version, Attributes headers,
             Map<String, byte[]> entries) {
@@ -127,6 +129,14 @@ final class HotfixJar {
             throw new Refusal(Reason.NOT_A_BUNDLE, "the manifest's Bundle-Version is not a version: " + e.getMessage());
         }
         return new HotfixJar(bytes, name, version, headers, entries);
+    }
+
+    /** @return the chains that signed every entry, signer first; checked once, on first call */
+    List<X509Certificate[]> signers() throws Refusal {
+        if (signers == null) {
+            signers = Signatures.signers(this);
+        }
+        return signers;
     }
 
     Mode mode() throws Refusal {

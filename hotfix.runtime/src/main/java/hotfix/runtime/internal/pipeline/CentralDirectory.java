@@ -55,6 +55,15 @@ final class CentralDirectory {
      *                 rule of {@link JarRules}
      */
     static List<Entry> read(byte[] zip) throws Refusal {
+        try {
+            return parse(zip);
+        } catch (IndexOutOfBoundsException e) {
+            // every read is bounds-checked first; this is the guard should one have been missed
+            throw unreadable("its index is damaged: " + e.getMessage());
+        }
+    }
+
+    private static List<Entry> parse(byte[] zip) throws Refusal {
         int end = endRecord(zip);
         if (u16(zip, end + 4) != 0 || u16(zip, end + 6) != 0 || u16(zip, end + 8) != u16(zip, end + 10)) {
             throw unsafe("it spans several disks: a hotfix is one jar");
@@ -121,8 +130,11 @@ final class CentralDirectory {
             if (i == 0 && entry.offset() != 0) {
                 throw unsafe("it has " + entry.offset() + " bytes before its first entry");
             }
+            if (entry.offset() + LOCAL_HEADER_SIZE > directory) {
+                throw unreadable("its index points at no entry for " + JarRules.quote(entry.name()));
+            }
             int at = (int) entry.offset();
-            if (at + LOCAL_HEADER_SIZE > directory || i32(zip, at) != LOCAL_HEADER) {
+            if (i32(zip, at) != LOCAL_HEADER) {
                 throw unreadable("its index points at no entry for " + JarRules.quote(entry.name()));
             }
             int nameLength = u16(zip, at + 26);

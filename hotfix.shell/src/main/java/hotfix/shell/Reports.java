@@ -19,7 +19,7 @@ final class Reports {
     private Reports() {
     }
 
-    /** One report in full: outcome, what was planned, stage timings, the pause. */
+    /** One report in full: outcome, what was planned, the jar's hash and signer, stage timings, the pause. */
     static String detail(HotfixReport report) {
         StringBuilder out = new StringBuilder();
         out.append(report.message()).append('\n');
@@ -37,6 +37,11 @@ final class Reports {
         }
         if (!report.sha256().isEmpty()) {
             out.append("sha256:  ").append(report.sha256()).append('\n');
+        }
+        if (!report.signer().isEmpty()) {
+            out.append("signer:  ").append(report.signer()).append('\n');
+        } else if (!report.sha256().isEmpty()) {
+            out.append("signer:  none: the jar is not signed\n");
         }
         out.append("when:    ").append(WHEN.format(report.time())).append('\n');
         section(out, "services", report.services());
@@ -63,12 +68,13 @@ final class Reports {
             return "none";
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "OUTCOME", "TARGET", "FROM -> TO", "MODE", "WHEN", "PAUSE"});
+        rows.add(new String[] {"ID", "OUTCOME", "TARGET", "FROM -> TO", "MODE", "SIGNER", "WHEN", "PAUSE"});
         for (HotfixReport report : reports) {
             rows.add(new String[] {Long.toString(report.id()), report.outcome().name(),
                     report.target().isEmpty() ? "-" : report.target(),
                     report.toVersion().isEmpty() ? "-" : versions(report),
-                    report.target().isEmpty() ? "-" : report.mode().header(), WHEN.format(report.time()),
+                    report.target().isEmpty() ? "-" : report.mode().header(), commonName(report.signer()),
+                    WHEN.format(report.time()),
                     report.outcome() == Outcome.PLANNED || report.outcome() == Outcome.INTERRUPTED ? "-"
                             : micros(report.pause())});
         }
@@ -100,6 +106,30 @@ final class Reports {
     // a refusal in inspect knows the hotfix's version but not yet the installed one
     private static String versions(HotfixReport report) {
         return (report.fromVersion().isEmpty() ? "?" : report.fromVersion()) + " -> " + report.toVersion();
+    }
+
+    /** @return the signer's common name, which fits a column; the full name is in the detail */
+    static String commonName(String subject) {
+        if (subject.isEmpty()) {
+            return "-";
+        }
+        // an RFC 2253 name: attributes split by commas, a comma in a value escaped with a backslash
+        StringBuilder attribute = new StringBuilder();
+        for (int i = 0; i <= subject.length(); i++) {
+            char c = i < subject.length() ? subject.charAt(i) : ',';
+            if (c == '\\' && i + 1 < subject.length()) {
+                attribute.append(subject.charAt(++i));
+            } else if (c == ',') {
+                String value = attribute.toString().trim();
+                if (value.regionMatches(true, 0, "CN=", 0, 3)) {
+                    return value.substring(3);
+                }
+                attribute.setLength(0);
+            } else {
+                attribute.append(c);
+            }
+        }
+        return subject;
     }
 
     static String micros(Duration duration) {

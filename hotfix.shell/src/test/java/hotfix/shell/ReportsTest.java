@@ -87,6 +87,25 @@ public class ReportsTest {
     }
 
     @Test
+    public void theSignerIsInTheDetailInFullAndInTheTableByItsCommonName() {
+        HotfixReport signed = new HotfixReport(8, "file:/s.jar", "cd34", "CN=Hotfix Release,O=Example",
+                "example.webapp.economy", "1.0.0", "1.0.1", Mode.SWAP, "", Outcome.APPLIED, Reason.NONE, "applied",
+                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport unsigned = new HotfixReport(9, "file:/u.jar", "ef56", "example.webapp.economy", "1.0.0",
+                "1.0.1", Mode.SWAP, "", Outcome.APPLIED, Reason.NONE, "applied", List.of(), List.of(), List.of(),
+                Map.of(), Duration.ZERO, TIME, 0);
+
+        assertTrue(Reports.detail(signed), Reports.detail(signed).contains("\nsigner:  CN=Hotfix Release,O=Example\n"));
+        assertTrue(Reports.detail(unsigned), Reports.detail(unsigned).contains("\nsigner:  none: the jar is not signed\n"));
+        assertEquals("Smith, Jane", Reports.commonName("O=Example,CN=Smith\\, Jane"));
+        assertEquals("O=Example", Reports.commonName("O=Example"));
+        String[] table = Reports.table(List.of(signed, unsigned)).split("\n");
+        assertTrue(table[0], table[0].contains("  MODE  SIGNER          WHEN"));
+        assertTrue(table[1], table[1].contains("  swap  Hotfix Release  2026"));
+        assertTrue(table[2], table[2].contains("  swap  -               2026"));
+    }
+
+    @Test
     public void anEmptyTableIsNone() {
         assertEquals("none", Reports.table(List.of()));
     }
@@ -105,9 +124,9 @@ public class ReportsTest {
         assertEquals(4, lines.length);
         assertTrue(lines[0], lines[0].startsWith("ID  OUTCOME"));
         assertTrue(lines[1], lines[1].startsWith("12  APPLIED  com.example.a.rather.long.symbolic.name"));
-        assertTrue(lines[2], lines[2].matches(" 7  REFUSED  - +- +- +2026.*"));
+        assertTrue(lines[2], lines[2].matches(" 7  REFUSED  - +- +- +- +2026.*"));
         assertEquals("    refused: cannot read file:/b.jar", lines[3]);
-        for (String column : List.of("FROM -> TO", "MODE", "WHEN")) {
+        for (String column : List.of("FROM -> TO", "MODE", "SIGNER", "WHEN")) {
             int at = lines[0].indexOf(column);
             assertEquals(lines[1], ' ', lines[1].charAt(at - 1));
             assertTrue(lines[1], lines[1].charAt(at) != ' ');

@@ -176,9 +176,9 @@ public class ShellIT extends HotfixTestSupport {
         String[] lines = run("hotfix:list").split("\n");
 
         assertEquals(String.join("\n", lines), 2, lines.length);
-        assertTrue(lines[0], lines[0].matches(" *ID  OUTCOME +TARGET +FROM -> TO +MODE +WHEN +PAUSE"));
+        assertTrue(lines[0], lines[0].matches(" *ID  OUTCOME +TARGET +FROM -> TO +MODE +SIGNER +WHEN +PAUSE"));
         assertTrue(lines[1], lines[1].matches(" *" + id + "  APPLIED +" + Pattern.quote(ECONOMY) + " +"
-                + Pattern.quote(SHIPPED + " -> 1.0.1") + " +swap +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"
+                + Pattern.quote(SHIPPED + " -> 1.0.1") + " +swap +- +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"
                 + " +\\d+ (us|ms)"));
         // the columns line up under their headings
         assertEquals(lines[0].indexOf("TARGET"), lines[1].indexOf(ECONOMY));

@@ -16,6 +16,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code Hotfix-Mode} ({@code swap}, the default, or {@code redefine}) and
  * {@code Hotfix-Description}.
  * <p>
+ * Before anything touches the framework, a jar must keep the limits and rules that keep hostile
+ * jars out ({@link Reason#UNSAFE_JAR}, {@link Reason#INVALID_CLASS}). When the framework property
+ * {@code hotfix.truststore} names a PKCS12 key store ({@code hotfix.truststore.password} its
+ * password, if it has one), every install and dry run also requires the jar to be signed, every
+ * entry by the same signer, with a certificate the store trusts and valid now
+ * ({@link Reason#UNSIGNED}, {@link Reason#SIGNATURE_INVALID}, {@link Reason#UNTRUSTED}). A
+ * rollback re-installs the runtime's own copy of the replaced version, kept in its data area,
+ * and needs no signature.
+ * <p>
  * Every method returns a report instead of throwing for a refused hotfix: a refusal names the
  * problem in {@link HotfixReport#message()} and {@link HotfixReport#reason()}, and leaves the
  * server exactly as it was. One hotfix is applied at a time; a call made while another is in

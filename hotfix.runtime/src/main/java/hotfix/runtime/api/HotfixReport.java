@@ -12,6 +12,8 @@ import java.util.Map;
  * @param id          the attempt's id, unique and increasing for the life of the runtime's data
  * @param source      where the hotfix came from: a file, a URL, or a name given with a stream
  * @param sha256      the SHA-256 of the hotfix jar, in hex; empty when it could not be read
+ * @param signer      the subject (an X.500 name, RFC 2253) of the certificate that signed every
+ *                    entry of the jar; empty when the jar is unsigned or could not be read
  * @param target      the symbolic name of the bundle the hotfix fixes; empty if unknown
  * @param fromVersion the target's version before; empty if unknown
  * @param toVersion   the target's version after (or that would be after, for a dry run)
@@ -33,6 +35,7 @@ public record HotfixReport(
         long id,
         String source,
         String sha256,
+        String signer,
         String target,
         String fromVersion,
         String toVersion,
@@ -50,10 +53,20 @@ public record HotfixReport(
         long undoes) {
 
     public HotfixReport {
+        signer = signer == null ? "" : signer;
         services = List.copyOf(services);
         classes = List.copyOf(classes);
         notes = List.copyOf(notes);
         stages = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
+    }
+
+    /** A report of an unsigned jar, as reports were before they named the signer. */
+    public HotfixReport(long id, String source, String sha256, String target, String fromVersion, String toVersion,
+            Mode mode, String description, Outcome outcome, Reason reason, String message, List<String> services,
+            List<String> classes, List<String> notes, Map<String, Duration> stages, Duration pause, Instant time,
+            long undoes) {
+        this(id, source, sha256, "", target, fromVersion, toVersion, mode, description, outcome, reason, message,
+                services, classes, notes, stages, pause, time, undoes);
     }
 
     /** @return whether the attempt left its change in place */

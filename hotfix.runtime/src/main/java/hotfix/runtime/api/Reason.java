@@ -6,6 +6,34 @@ public enum Reason {
     NONE,
     /** The source could not be read, or is not a jar. */
     UNREADABLE,
+    /**
+     * The jar breaks a rule that keeps hostile jars out: it unpacks to more than the limits, has
+     * an entry whose path leads out of the jar, an entry twice, entries its index hides, or an
+     * oversized manifest. The message names the entry and the rule.
+     */
+    UNSAFE_JAR,
+    /**
+     * A {@code .class} entry is not a class file, cannot be parsed, is compiled for a newer Java
+     * than the server runs, or declares another class than its path names.
+     */
+    INVALID_CLASS,
+    /**
+     * A trust store is configured ({@code hotfix.truststore}) and the jar is not signed: only
+     * signed hotfixes are accepted.
+     */
+    UNSIGNED,
+    /**
+     * The jar's signature does not hold: an entry was changed, added or removed after signing, or
+     * its entries are not all signed by the same signer. Refused whether a trust store is
+     * configured or not.
+     */
+    SIGNATURE_INVALID,
+    /**
+     * The jar is signed, but by a certificate the trust store does not trust, or one that has
+     * expired or is not valid yet; or the trust store cannot be read. The message names the
+     * signer.
+     */
+    UNTRUSTED,
     /** The jar has no manifest, or its manifest lacks a symbolic name or a valid version. */
     NOT_A_BUNDLE,
     /** No installed bundle has the hotfix's symbolic name. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ final class DeployScanner {
     private final Path directory;
     private final DeployedJars jars;
     private final Log log;
+    private final Optional<UserPrincipal> owner;
     private final HotfixOptions options = HotfixOptions.defaults();
     private final Stability stability = new Stability();
     /** Stable files that cannot be handled yet, and why; until they change. */
@@ -62,6 +64,12 @@ final class DeployScanner {
      * @param state     the watcher's record, loaded here
      */
     DeployScanner(HotfixManager manager, Path directory, DeployedJars state, Log log) {
+        this(manager, directory, state, log, DeployDirectory.serverUser());
+    }
+
+    /** @param owner the user a jar must belong to: the server's; empty to accept any */
+    DeployScanner(HotfixManager manager, Path directory, DeployedJars state, Log log, Optional<UserPrincipal> owner) {
+        this.owner = owner;
         this.manager = manager;
         this.directory = directory;
         this.jars = state;
@@ -227,6 +235,14 @@ final class DeployScanner {
     /** Handles a stable file: applies it, or rolls back what it applied and applies its new content. */
     private void handle(String name) throws Busy {
         Path file = directory.resolve(name);
+        Optional<String> refused = DeployDirectory.checkFile(file, owner);
+        if (refused.isPresent()) {
+            // not settled: fixing the mode or the owner changes no size or time, and is enough
+            if (!refused.get().equals(waiting.put(name, refused.get()))) {
+                log.log(System.Logger.Level.WARNING, file + " " + refused.get(), null);
+            }
+            return;
+        }
         byte[] bytes;
         String sha256;
         try (InputStream in = Files.newInputStream(file)) {

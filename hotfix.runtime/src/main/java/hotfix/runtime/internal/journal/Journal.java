@@ -399,6 +399,7 @@ public final class Journal {
         p.setProperty("id", Long.toString(report.id()));
         p.setProperty("source", report.source());
         p.setProperty("sha256", report.sha256());
+        p.setProperty("signer", report.signer());
         p.setProperty("target", report.target());
         p.setProperty("fromVersion", report.fromVersion());
         p.setProperty("toVersion", report.toVersion());
@@ -430,6 +431,7 @@ public final class Journal {
                 Long.parseLong(required(p, "id")),
                 required(p, "source"),
                 p.getProperty("sha256", ""),
+                p.getProperty("signer", ""),
                 p.getProperty("target", ""),
                 p.getProperty("fromVersion", ""),
                 p.getProperty("toVersion", ""),

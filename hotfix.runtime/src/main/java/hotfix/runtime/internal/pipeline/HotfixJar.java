@@ -4,13 +4,16 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
@@ -28,15 +31,12 @@ final class HotfixJar {
     static final String MODE = "Hotfix-Mode";
     static final String DESCRIPTION = "Hotfix-Description";
 
-    /** Limits that keep a hostile or broken jar from exhausting the runtime. */
-    static final int MAX_ENTRIES = 10_000;
-    static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
-
     final byte[] bytes;
     final String symbolicName;
     final Version version;
     final Attributes headers;
     final Map<String, byte[]> entries;
+    private List<X509Certificate[]> signers;
 
     private HotfixJar(byte[] bytes, String symbolicName, Version version, Attributes headers,
             Map<String, byte[]> entries) {
@@ -55,37 +55,65 @@ final class HotfixJar {
         }
     }
 
+    /**
+     * Reads a jar, refusing it unless it keeps {@link JarRules}: its index is checked before a
+     * byte is unpacked, every entry is unpacked within the limits the index declared, and the
+     * entries read in sequence must be those of the index, in the same order.
+     */
     static HotfixJar read(byte[] bytes) throws Refusal {
-        Manifest manifest;
+        List<CentralDirectory.Entry> index = CentralDirectory.read(bytes);
+        JarRules.checkIndex(index);
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes), false)) {
-            manifest = in.getManifest();
-            long total = 0;
-            for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-                if (entries.size() >= MAX_ENTRIES) {
-                    throw new Refusal(Reason.UNREADABLE, "the jar has more than " + MAX_ENTRIES + " entries");
+        byte[] manifestBytes = null;
+        int read = 0;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry(), read++) {
+                CentralDirectory.Entry declared = read < index.size() ? index.get(read) : null;
+                if (declared == null || !declared.name().equals(entry.getName())) {
+                    throw CentralDirectory.unsafe("its entries and its index disagree at "
+                            + JarRules.quote(entry.getName()) + ": the framework would install another jar than"
+                            + " the one inspected");
+                }
+                // the index's sizes were checked against the limits: reading one byte more is bounded
+                byte[] content = in.readNBytes((int) declared.size() + 1);
+                CRC32 crc = new CRC32();
+                crc.update(content);
+                if (content.length != declared.size() || crc.getValue() != declared.crc()) {
+                    throw CentralDirectory.unsafe("its entry " + JarRules.quote(entry.getName())
+                            + " unpacks to other bytes than its index declares");
                 }
                 if (entry.isDirectory()) {
                     continue;
                 }
-                byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_TOTAL_BYTES - total + 1));
-                total += content.length;
-                if (total > MAX_TOTAL_BYTES) {
-                    throw new Refusal(Reason.UNREADABLE,
-                            "the jar unpacks to more than " + MAX_TOTAL_BYTES / (1024 * 1024) + " MiB");
-                }
-                if (entries.put(entry.getName(), content) != null) {
-                    throw new Refusal(Reason.UNREADABLE, "the jar has the entry " + entry.getName() + " twice");
+                if (entry.getName().equalsIgnoreCase(JarRules.MANIFEST)) {
+                    manifestBytes = content;
+                } else {
+                    entries.put(entry.getName(), content);
                 }
             }
         } catch (IOException | RuntimeException e) {
             throw new Refusal(Reason.UNREADABLE, "not a readable jar: " + e.getMessage());
         }
-        if (entries.isEmpty() && manifest == null) {
-            throw new Refusal(Reason.UNREADABLE, "not a jar: no entries could be read from it");
+        if (read != index.size()) {
+            throw CentralDirectory.unsafe("its index lists " + index.size() + " entries but only " + read
+                    + " can be read in sequence: some are hidden or damaged");
         }
-        if (manifest == null) {
+        if (index.isEmpty()) {
+            throw new Refusal(Reason.UNREADABLE, "not a jar: it has no entries");
+        }
+        if (manifestBytes == null) {
             throw new Refusal(Reason.NOT_A_BUNDLE, "the jar has no META-INF/MANIFEST.MF");
+        }
+        Manifest manifest;
+        try {
+            manifest = new Manifest(new ByteArrayInputStream(manifestBytes));
+        } catch (IOException | RuntimeException e) {
+            throw new Refusal(Reason.NOT_A_BUNDLE, "the jar's manifest cannot be read: " + e.getMessage());
+        }
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            if (entry.getKey().endsWith(".class")) {
+                JarRules.checkClass(entry.getKey(), entry.getValue());
+            }
         }
         Attributes headers = manifest.getMainAttributes();
         String name = headers.getValue(Constants.BUNDLE_SYMBOLICNAME);
@@ -101,6 +129,14 @@ final class HotfixJar {
             throw new Refusal(Reason.NOT_A_BUNDLE, "the manifest's Bundle-Version is not a version: " + e.getMessage());
         }
         return new HotfixJar(bytes, name, version, headers, entries);
+    }
+
+    /** @return the chains that signed every entry, signer first; checked once, on first call */
+    List<X509Certificate[]> signers() throws Refusal {
+        if (signers == null) {
+            signers = Signatures.signers(this);
+        }
+        return signers;
     }
 
     Mode mode() throws Refusal {

@@ -50,6 +50,7 @@ public final class Pipeline implements HotfixManager {
     private final Optional<Instrumentation> instrumentation;
     private final Redefinitions redefinitions;
     private final RuntimeLog log;
+    private final TrustStore trust;
     private final ReentrantLock busy = new ReentrantLock();
     private volatile String inProgress = "";
     private volatile DeployState deploy;
@@ -66,6 +67,7 @@ public final class Pipeline implements HotfixManager {
         this.instrumentation = instrumentation;
         this.redefinitions = redefinitions;
         this.log = log;
+        this.trust = TrustStore.configured(context::getProperty);
     }
 
     @Override
@@ -203,6 +205,7 @@ public final class Pipeline implements HotfixManager {
         final HotfixOptions options;
         final long undoes;
         final String sha256;
+        String signer = "";
         final Instant time = Instant.now();
         final Map<String, Duration> stages = new LinkedHashMap<>();
         final List<String> services = new ArrayList<>();
@@ -238,6 +241,8 @@ public final class Pipeline implements HotfixManager {
                 target = jar.symbolicName;
                 toVersion = jar.version.toString();
                 description = jar.description();
+                signer = TrustStore.signer(jar);
+                trust.check(jar, undoes != 0);
                 mode = jar.mode();
                 swap = mode == Mode.REDEFINE
                         ? new Redefine(context, mediator, gate, hotfixable, instrumentation, redefinitions, classes,
@@ -383,7 +388,7 @@ public final class Pipeline implements HotfixManager {
         }
 
         HotfixReport report(Outcome outcome, Reason reason, String message) {
-            return new HotfixReport(id, source, sha256, target, fromVersion,
+            return new HotfixReport(id, source, sha256, signer, target, fromVersion,
                     toVersion, mode, description, outcome, reason, message, services, classes, notes, stages, pause,
                     time, undoes);
         }

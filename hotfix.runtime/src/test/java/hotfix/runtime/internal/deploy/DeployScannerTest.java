@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -307,6 +309,57 @@ public class DeployScannerTest {
         assertTrue(scanner.watching());
         assertEquals(1, manager.applied.size());
         assertEquals(List.of(), scanner.problems());
+    }
+
+    @Test
+    public void aWorldWritableJarIsRefusedOnceAndAppliedWhenItsModeIsFixed() throws IOException {
+        assumeTrue(directory.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        drop("shop.jar", jar(ECONOMY, "1.0.1"));
+        Path jar = directory.resolve("shop.jar");
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));
+        scan(4);
+
+        assertEquals("the manager never sees it", List.of(), manager.installs);
+        assertEquals(List.of("shop.jar: refused: it is world-writable (mode rw-rw-rw-): anyone on this machine could"
+                + " change the code the server is about to run; chmod o-w " + jar), scanner.problems());
+        assertEquals("logged once, not at every poll", 1,
+                logged.stream().filter(line -> line.contains("world-writable")).count());
+        assertTrue(logged.toString(), logged.stream().anyMatch(line -> line.startsWith("WARNING " + jar)));
+
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r-----"));
+        scan(1);
+
+        assertEquals(List.of(uri("shop.jar")), manager.installs);
+        assertEquals(List.of(), scanner.problems());
+    }
+
+    @Test
+    public void aJarOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(directory.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        UserPrincipal server = () -> "hotfix-server";
+        scanner = new DeployScanner(manager, directory, new DeployedJars(state), this::log, Optional.of(server));
+        drop("shop.jar", jar(ECONOMY, "1.0.1"));
+        Path jar = directory.resolve("shop.jar");
+        String owner = Files.getOwner(jar).getName();
+        scan(3);
+
+        assertEquals(List.of(), manager.installs);
+        assertEquals(List.of("shop.jar: refused: it is owned by " + owner + ", not by hotfix-server, the user the"
+                + " server runs as: only that user may put code in the deploy directory; chown hotfix-server " + jar
+                + ", or copy it in as that user"), scanner.problems());
+
+        // the same owner as the server's: applied
+        scanner = new DeployScanner(manager, directory, new DeployedJars(state), this::log,
+                Optional.of(Files.getOwner(jar)));
+        scan(2);
+        assertEquals(List.of(uri("shop.jar")), manager.installs);
+    }
+
+    @Test
+    public void theServersUserIsTheOwnerOfTheFilesItCreates() throws IOException {
+        assumeTrue(directory.getFileSystem().supportedFileAttributeViews().contains("posix"));
+
+        assertEquals(Optional.of(Files.getOwner(directory)), DeployDirectory.serverUser());
     }
 
     @Test

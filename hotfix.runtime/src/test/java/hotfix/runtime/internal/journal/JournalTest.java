@@ -158,6 +158,22 @@ public class JournalTest {
         assertTrue(Files.notExists(temporary));
     }
 
+    @Test
+    public void theSignerIsKeptAndAnOlderRecordHasNone() {
+        HotfixReport unsigned = report(3, Outcome.APPLIED, 0);
+        HotfixReport signed = new HotfixReport(unsigned.id(), unsigned.source(), unsigned.sha256(),
+                "CN=Hotfix Release,O=Example", unsigned.target(), unsigned.fromVersion(), unsigned.toVersion(),
+                unsigned.mode(), unsigned.description(), unsigned.outcome(), unsigned.reason(), unsigned.message(),
+                unsigned.services(), unsigned.classes(), unsigned.notes(), unsigned.stages(), unsigned.pause(),
+                unsigned.time(), unsigned.undoes());
+
+        assertEquals(signed, Journal.fromProperties(Journal.toProperties(signed)));
+        java.util.Properties older = Journal.toProperties(signed);
+        older.remove("signer");
+        assertEquals(unsigned, Journal.fromProperties(older));
+        assertEquals("", unsigned.signer());
+    }
+
     private static HotfixReport report(long id, Outcome outcome, long undoes) {
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("inspect", Duration.ofNanos(1234));

@@ -1,0 +1,136 @@
+package hotfix.runtime.internal.pipeline;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.CodeSigner;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+
+import hotfix.runtime.api.Reason;
+
+/**
+ * Who signed a jar, and whether the signature covers all of it. The JDK verifies each entry's
+ * digest as it reads it; what it does not do, and this does, is refuse a jar whose signature
+ * covers only part of it: an unsigned entry added to a signed jar, a signed entry removed, or
+ * entries signed by different signers.
+ */
+final class Signatures {
+
+    private Signatures() {
+    }
+
+    /**
+     * @param jar a jar that {@link HotfixJar#read(byte[])} accepted: every entry unpacks within
+     *            the limits, so reading it again is bounded
+     * @return the certificate chains, signer first, that signed every entry of the jar, in a
+     *         stable order; empty if the jar is not signed at all
+     * @throws Refusal SIGNATURE_INVALID if the jar is signed but the signature does not hold
+     */
+    static List<X509Certificate[]> signers(HotfixJar jar) throws Refusal {
+        if (jar.entries.keySet().stream().noneMatch(Signatures::isSignatureFile)) {
+            return List.of();
+        }
+        Map<X509Certificate, X509Certificate[]> common = null;
+        List<String> seen = new ArrayList<>();
+        Manifest manifest;
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.bytes), true)) {
+            manifest = in.getManifest();
+            for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                // the digest is checked, and the signers known, once the entry is read to its end
+                in.transferTo(OutputStream.nullOutputStream());
+                String name = entry.getName();
+                if (entry.isDirectory() || isSignatureFile(name) || name.equalsIgnoreCase(JarRules.MANIFEST)) {
+                    continue;
+                }
+                seen.add(name);
+                CodeSigner[] signers = entry.getCodeSigners();
+                if (signers == null || signers.length == 0) {
+                    throw invalid("its entry " + JarRules.quote(name) + " is not signed: it was added after the jar"
+                            + " was signed, or the signature files do not follow the manifest");
+                }
+                Map<X509Certificate, X509Certificate[]> these = new LinkedHashMap<>();
+                for (CodeSigner signer : signers) {
+                    X509Certificate[] chain = chain(signer);
+                    if (chain.length > 0) {
+                        these.put(chain[0], chain);
+                    }
+                }
+                if (common == null) {
+                    common = these;
+                } else {
+                    common.keySet().retainAll(these.keySet());
+                }
+                if (common.isEmpty()) {
+                    throw invalid("its entry " + JarRules.quote(name) + " is signed by another signer than the"
+                            + " entries before it: every entry must be signed by the same signer");
+                }
+            }
+        } catch (SecurityException e) {
+            throw invalid("its signature does not match its content (" + e.getMessage() + "): the jar was changed"
+                    + " after it was signed");
+        } catch (IOException | RuntimeException e) {
+            throw invalid("its signature cannot be checked: " + e);
+        }
+        if (common == null) {
+            throw invalid("it has signature files but no signed entry");
+        }
+        if (manifest != null) {
+            for (Map.Entry<String, Attributes> section : manifest.getEntries().entrySet()) {
+                String name = section.getKey();
+                if (hasDigest(section.getValue()) && !name.endsWith("/") && !seen.contains(name)) {
+                    throw invalid("its signed entry " + JarRules.quote(name) + " is missing: it was removed after the"
+                            + " jar was signed");
+                }
+            }
+        }
+        List<X509Certificate[]> chains = new ArrayList<>(common.values());
+        chains.sort(Comparator.comparing(chain -> subject(chain[0])));
+        return chains;
+    }
+
+    /** @return the subject of a certificate, as the report records it */
+    static String subject(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName();
+    }
+
+    /** The manifest is never an entry; these are the other files that carry the signature. */
+    static boolean isSignatureFile(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        if (!upper.startsWith("META-INF/") || upper.indexOf('/', "META-INF/".length()) >= 0) {
+            return false;
+        }
+        return upper.endsWith(".SF") || upper.endsWith(".RSA") || upper.endsWith(".DSA") || upper.endsWith(".EC")
+                || upper.startsWith("META-INF/SIG-");
+    }
+
+    private static boolean hasDigest(Attributes attributes) {
+        return attributes.keySet().stream().anyMatch(key -> key.toString().toUpperCase(Locale.ROOT)
+                .endsWith("-DIGEST"));
+    }
+
+    private static X509Certificate[] chain(CodeSigner signer) {
+        List<X509Certificate> chain = new ArrayList<>();
+        for (Certificate certificate : signer.getSignerCertPath().getCertificates()) {
+            if (certificate instanceof X509Certificate x509) {
+                chain.add(x509);
+            }
+        }
+        return chain.toArray(X509Certificate[]::new);
+    }
+
+    private static Refusal invalid(String why) {
+        return new Refusal(Reason.SIGNATURE_INVALID, "the jar is refused because " + why
+                + "; sign the jar again as built, and change nothing in it afterwards");
+    }
+}

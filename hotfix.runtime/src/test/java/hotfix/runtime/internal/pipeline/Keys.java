@@ -1,0 +1,122 @@
+package hotfix.runtime.internal.pipeline;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertPath;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+
+import jdk.security.jarsigner.JarSigner;
+
+/**
+ * Real keys and real signatures, made when the tests run: key pairs and self-signed
+ * certificates by the JDK's keytool (the JDK has no public API to build a certificate), jars
+ * signed by the JDK's {@link JarSigner}.
+ */
+final class Keys {
+
+    static final String PASSWORD = "changeit";
+
+    private final Path directory;
+    /** Where the signing keys are: one PKCS12 store, one alias per signer. */
+    final Path signing;
+
+    Keys(Path directory) {
+        this.directory = directory;
+        this.signing = directory.resolve("signing.p12");
+    }
+
+    /**
+     * Makes a key pair and a self-signed certificate.
+     *
+     * @param start keytool's -startdate, or {@code null} for now
+     */
+    Keys key(String alias, String dname, String start, int validityDays) {
+        List<String> command = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize",
+                "2048", "-dname", dname, "-validity", Integer.toString(validityDays), "-keystore",
+                signing.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+        if (start != null) {
+            command.addAll(List.of("-startdate", start));
+        }
+        keytool(command);
+        return this;
+    }
+
+    /** Makes a trust store of the certificates of the aliases given, with or without a password. */
+    Path trustStore(String name, String password, String... aliases) {
+        Path store = directory.resolve(name);
+        for (String alias : aliases) {
+            Path certificate = directory.resolve(alias + ".cer");
+            if (!Files.exists(certificate)) {
+                keytool(List.of("-exportcert", "-alias", alias, "-keystore", signing.toString(), "-storepass",
+                        PASSWORD, "-file", certificate.toString()));
+            }
+            List<String> command = new ArrayList<>();
+            if (password == null) {
+                // a store that opens without a password: its certificates are not encrypted
+                command.addAll(List.of("-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE",
+                        "-J-Dkeystore.pkcs12.macAlgorithm=NONE"));
+            }
+            command.addAll(List.of("-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(),
+                    "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
+                    password == null ? PASSWORD : password));
+            keytool(command);
+        }
+        return store;
+    }
+
+    /** @return the jar signed by the key of the alias, as jarsigner would sign it */
+    byte[] sign(byte[] jar, String alias) {
+        try {
+            KeyStore keys = KeyStore.getInstance(signing.toFile(), PASSWORD.toCharArray());
+            PrivateKey key = (PrivateKey) keys.getKey(alias, PASSWORD.toCharArray());
+            CertPath chain = CertificateFactory.getInstance("X.509")
+                    .generateCertPath(Arrays.asList(keys.getCertificateChain(alias)));
+            Path unsigned = Files.createTempFile(directory, "unsigned", ".jar");
+            Files.write(unsigned, jar);
+            ByteArrayOutputStream signed = new ByteArrayOutputStream();
+            try (ZipFile in = new ZipFile(unsigned.toFile())) {
+                new JarSigner.Builder(key, chain).digestAlgorithm("SHA-256").signatureAlgorithm("SHA256withRSA")
+                        .signerName("HOTFIX").build().sign(in, signed);
+            }
+            return signed.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void keytool(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(arguments);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("keytool did not finish: " + command);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed: " + command + "\n" + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package hotfix.runtime.internal.pipeline;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+
+import hotfix.runtime.api.Reason;
+
+/**
+ * Signed jars, made and signed with real keys when the test runs, and tampered with as an
+ * attacker would: accepted only when every entry is signed by a trusted, valid certificate.
+ */
+public class TrustStoreTest {
+
+    static final String RELEASE = "CN=Hotfix Release,O=Example";
+    static final String STRANGER = "CN=Stranger,O=Elsewhere";
+    static final String NOTES = "fixtures/redefine/v1/notes.txt";
+
+    @ClassRule
+    public static TemporaryFolder folder = new TemporaryFolder();
+
+    static Keys keys;
+    static Path trusted;
+    static Path openStore;
+
+    @BeforeClass
+    public static void makeKeys() throws IOException {
+        keys = new Keys(folder.getRoot().toPath())
+                .key("release", RELEASE, null, 30)
+                .key("stranger", STRANGER, null, 30)
+                .key("expired", "CN=Old Release,O=Example", "2020/01/01", 30)
+                .key("future", "CN=Future Release,O=Example", "2099/01/01", 30);
+        trusted = keys.trustStore("trust.p12", "trustpass", "release", "expired", "future");
+        openStore = keys.trustStore("open.p12", null, "release");
+    }
+
+    static byte[] unsigned() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(Jars.POINT, Jars.resource(Jars.POINT));
+        entries.put(Jars.BODY_CHANGE, Jars.resource(Jars.BODY_CHANGE));
+        entries.put(NOTES, "fixes the overflow\n".getBytes(StandardCharsets.UTF_8));
+        return Jars.jar(Jars.manifest(), entries);
+    }
+
+    static TrustStore store(Path path, String password) {
+        return new TrustStore(Optional.of(path), password == null ? null : password.toCharArray());
+    }
+
+    static final TrustStore NONE = new TrustStore(Optional.empty(), null);
+
+    @Test
+    public void withoutATrustStoreAnUnsignedJarIsAcceptedAndHasNoSigner() throws Refusal {
+        HotfixJar jar = HotfixJar.read(unsigned());
+
+        NONE.check(jar, false);
+        assertEquals("", TrustStore.signer(jar));
+    }
+
+    @Test
+    public void withoutATrustStoreASignedJarIsAcceptedAndItsSignerRecorded() throws Refusal {
+        HotfixJar jar = HotfixJar.read(keys.sign(unsigned(), "stranger"));
+
+        NONE.check(jar, false);
+        assertEquals(STRANGER, TrustStore.signer(jar));
+    }
+
+    @Test
+    public void aJarSignedByATrustedCertificateIsAccepted() throws Refusal {
+        HotfixJar jar = HotfixJar.read(keys.sign(unsigned(), "release"));
+
+        store(trusted, "trustpass").check(jar, false);
+        store(openStore, null).check(jar, false);
+        assertEquals(RELEASE, TrustStore.signer(jar));
+    }
+
+    @Test
+    public void anUnsignedJarIsRefusedWhenAStoreIsConfigured() throws Refusal {
+        Refusal refusal = assertThrows(Refusal.class,
+                () -> store(trusted, "trustpass").check(HotfixJar.read(unsigned()), false));
+
+        assertRefusal(refusal, Reason.UNSIGNED, "the jar is not signed, and hotfix.truststore (" + trusted + ")");
+        assertRefusal(refusal, Reason.UNSIGNED, "sign it");
+    }
+
+    @Test
+    public void aRollbackNeedsNoSignature() throws Refusal {
+        store(trusted, "trustpass").check(HotfixJar.read(unsigned()), true);
+    }
+
+    @Test
+    public void aJarSignedByAnUntrustedCertificateIsRefusedNamingItsSigner() {
+        assertRefused(trusted, "trustpass", keys.sign(unsigned(), "stranger"), Reason.UNTRUSTED,
+                "the jar is signed by " + STRANGER + " (issued by " + STRANGER + "), which the trust store "
+                        + trusted + " does not trust");
+    }
+
+    @Test
+    public void anExpiredSignerIsRefusedEvenIfTrusted() {
+        assertRefused(trusted, "trustpass", keys.sign(unsigned(), "expired"), Reason.UNTRUSTED,
+                "signed by CN=Old Release,O=Example, whose certificate expired on 2020-01-31");
+    }
+
+    @Test
+    public void aSignerNotValidYetIsRefused() {
+        assertRefused(trusted, "trustpass", keys.sign(unsigned(), "future"), Reason.UNTRUSTED,
+                "whose certificate is not valid before 2099-01-01");
+    }
+
+    @Test
+    public void anEntryModifiedAfterSigningIsRefusedWithOrWithoutAStore() {
+        byte[] tampered = change(keys.sign(unsigned(), "release"),
+                entries -> entries.put(NOTES, "gives everyone gold\n".getBytes(StandardCharsets.UTF_8)));
+
+        assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, "changed after it was signed");
+        Refusal refusal = assertThrows(Refusal.class, () -> TrustStore.signer(HotfixJar.read(tampered)));
+        assertRefusal(refusal, Reason.SIGNATURE_INVALID, "digest error for " + NOTES);
+    }
+
+    @Test
+    public void aClassModifiedAfterSigningIsRefused() {
+        ClassNode node = new ClassNode();
+        new ClassReader(Jars.resource(Jars.POINT)).accept(node, 0);
+        node.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "gold", "J", null, null));
+        ClassWriter writer = new ClassWriter(0);
+        node.accept(writer);
+        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.put(Jars.POINT,
+                writer.toByteArray()));
+
+        assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, Jars.POINT);
+    }
+
+    @Test
+    public void anUnsignedEntryAddedToASignedJarIsRefused() {
+        byte[] tampered = change(keys.sign(unsigned(), "release"),
+                entries -> entries.put("fixtures/redefine/v1/Unchanged.class",
+                        Jars.resource("fixtures/redefine/v1/Unchanged.class")));
+
+        assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID,
+                "its entry 'fixtures/redefine/v1/Unchanged.class' is not signed");
+        assertRefused(null, null, tampered, Reason.SIGNATURE_INVALID, "is not signed");
+    }
+
+    @Test
+    public void aSignedEntryRemovedIsRefused() {
+        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.remove(Jars.BODY_CHANGE));
+
+        assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID,
+                "its signed entry '" + Jars.BODY_CHANGE + "' is missing");
+    }
+
+    @Test
+    public void aManifestChangedAfterSigningIsRefused() {
+        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.put(JarRules.MANIFEST,
+                new String(entries.get(JarRules.MANIFEST), StandardCharsets.UTF_8)
+                        .replace("Bundle-Version: 1.0.1", "Bundle-Version: 9.0.0").getBytes(StandardCharsets.UTF_8)));
+
+        assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, "changed after it was signed");
+    }
+
+    @Test
+    public void aJarSignedByTwoSignersOneOfThemTrustedIsAccepted() throws Refusal {
+        HotfixJar jar = HotfixJar.read(keys.sign(keys.sign(unsigned(), "stranger"), "release"));
+
+        store(trusted, "trustpass").check(jar, false);
+    }
+
+    @Test
+    public void anUnreadableTrustStoreRefusesEveryHotfix() {
+        assertRefused(trusted, "wrong", keys.sign(unsigned(), "release"), Reason.UNTRUSTED,
+                "the trust store " + trusted + " (hotfix.truststore) cannot be read");
+        assertRefused(trusted.resolveSibling("missing.p12"), null, keys.sign(unsigned(), "release"),
+                Reason.UNTRUSTED, "no hotfix is accepted until it can");
+    }
+
+    @Test
+    public void thePropertiesNameTheStoreAndItsPassword() throws Refusal {
+        Map<String, String> properties = Map.of("hotfix.truststore", trusted.toString(),
+                "hotfix.truststore.password", "trustpass");
+        TrustStore store = TrustStore.configured(properties::get);
+
+        store.check(HotfixJar.read(keys.sign(unsigned(), "release")), false);
+        assertThrows(Refusal.class, () -> store.check(HotfixJar.read(unsigned()), false));
+        TrustStore.configured(name -> null).check(HotfixJar.read(unsigned()), false);
+    }
+
+    private static void assertRefused(Path store, String password, byte[] jar, Reason reason, String words) {
+        Refusal refusal = assertThrows(Refusal.class, () -> (store == null ? NONE : store(store, password))
+                .check(HotfixJar.read(jar), false));
+        assertRefusal(refusal, reason, words);
+    }
+
+    static void assertRefusal(Refusal refusal, Reason reason, String words) {
+        assertEquals(refusal.getMessage(), reason, refusal.reason);
+        assertTrue("'" + refusal.getMessage() + "' should say '" + words + "'", refusal.getMessage().contains(words));
+    }
+
+    /** @return the jar with its entries changed, in their order, the signature files untouched */
+    static byte[] change(byte[] jar, Consumer<Map<String, byte[]>> change) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                entries.put(entry.getName(), in.readAllBytes());
+            }
+            change.accept(entries);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+                for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                    out.putNextEntry(new ZipEntry(entry.getKey()));
+                    out.write(entry.getValue());
+                }
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

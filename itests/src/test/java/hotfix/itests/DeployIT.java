@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 
@@ -59,7 +58,6 @@ public class DeployIT extends HotfixTestSupport {
     static final String DEPLOY_DIR = "hotfix.deploy.dir";
     static final long POLL_MILLIS = 100;
     /** Every wait in these tests ends by then, or the test fails. */
-    static final long WAIT_SECONDS = 30;
 
     Path deploy;
 
@@ -105,7 +103,7 @@ public class DeployIT extends HotfixTestSupport {
 
         Files.delete(jar);
 
-        HotfixReport rolledBack = await("the rollback of hotfix " + applied.id(),
+        HotfixReport rolledBack = awaitSettled("the rollback of hotfix " + applied.id(),
                 () -> find(r -> r.outcome() == Outcome.ROLLED_BACK && r.undoes() == applied.id()));
         assertEquals(List.of(), manager.list());
         assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
@@ -122,14 +120,14 @@ public class DeployIT extends HotfixTestSupport {
         // mv from the same file system: the new content appears at once
         replace(jar, Files.readAllBytes(jar("fixture.lower-version").toPath()));
 
-        HotfixReport refused = await("the new content tried", () -> find(r -> r.source().equals(source(jar))
+        HotfixReport refused = awaitSettled("the new content tried", () -> find(r -> r.source().equals(source(jar))
                 && r.outcome() == Outcome.REFUSED));
         assertEquals(refused.message(), Reason.VERSION_NOT_HIGHER, refused.reason());
         assertTrue("rolled back first", find(r -> r.outcome() == Outcome.ROLLED_BACK && r.undoes() == applied.id()
                 && r.id() < refused.id()) != null);
         assertEquals(List.of(), manager.list());
         assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
-        await("the refusal in the status", () -> manager.status().deployProblems().equals(
+        awaitSettled("the refusal in the status", () -> manager.status().deployProblems().equals(
                 List.of("shop.jar: " + refused.message())) ? refused : null);
 
         // changed again, to a jar that applies: the refusal is not in the way
@@ -145,10 +143,10 @@ public class DeployIT extends HotfixTestSupport {
         Path jar = deploy.resolve("x.jar");
         Files.writeString(jar, "this is a text file, not a jar\n", StandardCharsets.UTF_8);
 
-        HotfixReport refused = await("the refusal of x.jar", () -> find(r -> r.source().equals(source(jar))));
+        HotfixReport refused = awaitSettled("the refusal of x.jar", () -> find(r -> r.source().equals(source(jar))));
         assertEquals(refused.message(), Outcome.REFUSED, refused.outcome());
         assertEquals(refused.message(), Reason.UNREADABLE, refused.reason());
-        await("the refusal in the status", () -> manager.status().deployProblems().equals(
+        awaitSettled("the refusal in the status", () -> manager.status().deployProblems().equals(
                 List.of("x.jar: " + refused.message())) ? refused : null);
 
         // Not retried: a negative claim, so bounded by time; twenty polls see the same history.
@@ -206,37 +204,16 @@ public class DeployIT extends HotfixTestSupport {
     }
 
     private HotfixReport awaitApplied(Path jar) throws InterruptedException {
-        return await(jar.getFileName() + " applied", () -> manager.list().stream()
+        return awaitSettled(jar.getFileName() + " applied", () -> manager.list().stream()
                 .filter(r -> r.source().equals(source(jar))).findFirst().orElse(null));
     }
 
     /** The status is published at the end of the watcher's pass, a moment after the manager's lists change. */
     private void awaitNoDeployProblem() throws InterruptedException {
-        await("no deploy problem", () -> manager.status().deployProblems().isEmpty() ? Boolean.TRUE : null);
+        awaitSettled("no deploy problem", () -> manager.status().deployProblems().isEmpty() ? Boolean.TRUE : null);
     }
 
     private HotfixReport find(Predicate<HotfixReport> test) {
         return manager.history().stream().filter(test).findFirst().orElse(null);
-    }
-
-    /**
-     * Polls until there is an answer while no hotfix is under way, within {@link #WAIT_SECONDS}:
-     * the watcher works on its own thread, and the journal lists a hotfix from its point of no
-     * return, before the old version is retired.
-     */
-    private <T> T await(String what, Supplier<T> answer) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        Supplier<T> settled = () -> manager.status().inProgress().isEmpty() ? answer.get() : null;
-        for (T found = settled.get(); ; found = settled.get()) {
-            if (found != null) {
-                return found;
-            }
-            if (System.nanoTime() - end >= 0) {
-                fail("no " + what + " within " + WAIT_SECONDS + " s; history: " + manager.history().stream()
-                        .map(r -> r.id() + " " + r.source() + " " + r.message()).toList() + "; deploy problems: "
-                        + manager.status().deployProblems());
-            }
-            Thread.sleep(20);
-        }
     }
 }

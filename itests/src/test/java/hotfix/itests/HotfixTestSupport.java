@@ -19,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
@@ -187,5 +189,26 @@ public abstract class HotfixTestSupport {
             Thread.sleep(50);
         }
         fail("GET " + uri + " did not answer 200 within " + deadline + "; last: " + last);
+    }
+
+    /**
+     * Polls until there is an answer while no hotfix is under way, within 30 s: the deploy
+     * watcher works on its own thread, and the journal lists a hotfix from its point of no
+     * return, before the old version is retired.
+     */
+    protected <T> T awaitSettled(String what, Supplier<T> answer) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Supplier<T> settled = () -> manager.status().inProgress().isEmpty() ? answer.get() : null;
+        for (T found = settled.get(); ; found = settled.get()) {
+            if (found != null) {
+                return found;
+            }
+            if (System.nanoTime() - end >= 0) {
+                fail("no " + what + " within 30 s; history: " + manager.history().stream()
+                        .map(r -> r.id() + " " + r.source() + " " + r.message()).toList() + "; deploy problems: "
+                        + manager.status().deployProblems());
+            }
+            Thread.sleep(20);
+        }
     }
 }

@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -52,7 +50,6 @@ public class TrustIT extends HotfixTestSupport {
     static final String STRANGER = "CN=Stranger,O=Elsewhere";
     /** Where the signed and tampered jars are, for the tests inside the framework. */
     static final String JARS = "hotfix.itests.trust.jars";
-    static final long WAIT_SECONDS = 30;
 
     private static Path prepared;
 
@@ -156,31 +153,31 @@ public class TrustIT extends HotfixTestSupport {
         Path unsigned = Files.copy(jarFile("unsigned.jar"), deploy.resolve("unsigned.jar"));
         Path modified = Files.copy(jarFile("modified.jar"), deploy.resolve("modified.jar"));
 
-        HotfixReport first = await("unsigned.jar refused", () -> find(r -> r.source().equals(unsigned.toUri()
+        HotfixReport first = awaitSettled("unsigned.jar refused", () -> find(r -> r.source().equals(unsigned.toUri()
                 .toString())));
-        HotfixReport second = await("modified.jar refused", () -> find(r -> r.source().equals(modified.toUri()
+        HotfixReport second = awaitSettled("modified.jar refused", () -> find(r -> r.source().equals(modified.toUri()
                 .toString())));
         assertRefused(first, Reason.UNSIGNED, "not signed");
         assertRefused(second, Reason.SIGNATURE_INVALID, "changed after it was signed");
-        await("the refusals in the status", () -> manager.status().deployProblems().size() == 2 ? true : null);
+        awaitSettled("the refusals in the status", () -> manager.status().deployProblems().size() == 2 ? true : null);
 
         // a signed jar others could change is refused by the watcher before it is read
         Path open = Files.copy(jarFile("signed.jar"), deploy.resolve("open.jar"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-rw-rw-"));
-        await("open.jar refused", () -> manager.status().deployProblems().stream()
+        awaitSettled("open.jar refused", () -> manager.status().deployProblems().stream()
                 .anyMatch(problem -> problem.startsWith("open.jar: refused: it is world-writable")) ? true : null);
         assertTrue(find(r -> r.source().equals(open.toUri().toString())) == null);
         assertUntouched();
 
         Files.delete(open);
         Path signed = Files.copy(jarFile("signed.jar"), deploy.resolve("signed.jar"));
-        HotfixReport applied = await("signed.jar applied", () -> manager.list().stream()
+        HotfixReport applied = awaitSettled("signed.jar applied", () -> manager.list().stream()
                 .filter(r -> r.source().equals(signed.toUri().toString())).findFirst().orElse(null));
         assertEquals(RELEASE, applied.signer());
         assertEquals("1.0.1", installed(ECONOMY).getVersion().toString());
 
         Files.delete(signed);
-        await("the rollback", () -> find(r -> r.outcome() == Outcome.ROLLED_BACK && r.undoes() == applied.id()));
+        awaitSettled("the rollback", () -> find(r -> r.outcome() == Outcome.ROLLED_BACK && r.undoes() == applied.id()));
         Files.delete(unsigned);
         Files.delete(modified);
         assertUntouched();
@@ -221,19 +218,5 @@ public class TrustIT extends HotfixTestSupport {
 
     private HotfixReport find(Predicate<HotfixReport> test) {
         return manager.history().stream().filter(test).findFirst().orElse(null);
-    }
-
-    private <T> T await(String what, Supplier<T> answer) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        for (T found = answer.get(); ; found = answer.get()) {
-            if (found != null) {
-                return found;
-            }
-            if (System.nanoTime() - end >= 0) {
-                fail("no " + what + " within " + WAIT_SECONDS + " s; deploy problems: "
-                        + manager.status().deployProblems());
-            }
-            Thread.sleep(20);
-        }
     }
 }

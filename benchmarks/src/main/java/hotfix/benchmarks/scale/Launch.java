@@ -41,7 +41,7 @@ final class Launch {
     /** The example server, HTTP on a free port of 127.0.0.1, with the given files in its folder. */
     Server webapp(String name, List<Path> files) throws IOException, InterruptedException {
         Path folder = folder(name, files);
-        Server server = new Server(built("run-configs/target/webapp.jar"), folder,
+        Server server = new Server(built("run-configs/target/webapp.jar"), folder, List.of(),
                 List.of("org.osgi.service.http.port=" + freePort(), "hotfix.deploy.dir="));
         server.await("g!", START);
         awaitActive(server, "example.webapp.economy");
@@ -51,16 +51,17 @@ final class Launch {
     /**
      * runtime.jar with the given bundles installed and started, in order.
      *
+     * @param options    JVM options; relative files they name are in the server's folder
      * @param properties system properties, {@code name=value}, that the bundles read
      */
-    Server runtime(String name, List<String> properties, List<Path> bundles, List<Path> files)
+    Server runtime(String name, List<String> options, List<String> properties, List<Path> bundles, List<Path> files)
             throws IOException, InterruptedException {
         List<Path> all = new ArrayList<>(bundles);
         all.addAll(files);
         Path folder = folder(name, all);
         List<String> system = new ArrayList<>(properties);
         system.add("hotfix.deploy.dir=");
-        Server server = new Server(built("run-configs/target/runtime.jar"), folder, system);
+        Server server = new Server(built("run-configs/target/runtime.jar"), folder, options, system);
         server.await("g!", START);
         for (Path bundle : bundles) {
             String installed = server.command("install " + folder.resolve(bundle.getFileName()).toUri(), COMMAND);
@@ -74,6 +75,11 @@ final class Launch {
             }
         }
         return server;
+    }
+
+    /** @return the folder a server of this name runs in */
+    Path folder(String name) {
+        return work.resolve(name);
     }
 
     private Path folder(String name, List<Path> files) throws IOException {

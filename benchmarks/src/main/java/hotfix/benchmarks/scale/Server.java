@@ -23,9 +23,14 @@ final class Server implements AutoCloseable {
     private int mark;
     private int commands;
 
-    Server(Path jar, Path folder, List<String> properties) throws IOException {
+    /**
+     * @param options    JVM options, such as {@code -Xlog:...}
+     * @param properties system properties, {@code name=value}
+     */
+    Server(Path jar, Path folder, List<String> options, List<String> properties) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
         properties.forEach(property -> command.add("-D" + property));
         command.add("-jar");
         command.add(jar.toString());

@@ -36,7 +36,7 @@ final class SwapScaling {
         Path fixture = launch.built("benchmarks/fixtures/services/target/benchmarks.fixture.services-1.0.0-SNAPSHOT.jar");
         Path fix = launch.built("benchmarks/fixtures/services-swap/target/services-swap-fix.jar");
         for (int services : counts) {
-            try (Server server = launch.runtime("swap-" + services, List.of("hotfix.benchmarks.services=" + services),
+            try (Server server = launch.runtime("swap-" + services, List.of(), List.of("hotfix.benchmarks.services=" + services),
                     List.of(fixture), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
                     String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND);

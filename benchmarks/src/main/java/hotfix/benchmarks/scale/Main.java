@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * {@code mvn -B -q package -DskipTests}:
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar hotfix.benchmarks.scale.Main [--quick] [--only leak,swap,redefine]
+ * java -cp benchmarks/target/benchmarks.jar hotfix.benchmarks.scale.Main [--quick] [--only leak,swap,inflight,redefine]
  * </pre>
  *
  * {@code --quick} is a smoke run of a minute or two; the full run takes about a quarter of an hour on
@@ -32,7 +32,7 @@ public final class Main {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         boolean quick = false;
-        List<String> only = List.of("leak", "swap", "redefine");
+        List<String> only = List.of("leak", "swap", "inflight", "redefine");
         Path repository = Path.of("").toAbsolutePath();
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -42,7 +42,7 @@ public final class Main {
                 case "--repo" -> repository = Path.of(args[++i]).toAbsolutePath();
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 default -> {
-                    System.err.println("usage: Main [--quick] [--only leak,swap,redefine] [--repo DIR] [--out DIR]");
+                    System.err.println("usage: Main [--quick] [--only leak,swap,inflight,redefine] [--repo DIR] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -73,6 +73,13 @@ public final class Main {
                 swap.run();
                 Files.writeString(out.resolve("swap-pauses.csv"), swap.csv());
                 tables.append("\n### Swap pause against services swapped\n\n").append(swap.markdown());
+            }
+            if (only.contains("inflight")) {
+                InFlightScaling inFlight = new InFlightScaling(launch, log,
+                        quick ? List.of(0, 8) : List.of(0, 1, 8, 32, 128), quick ? 3 : 10);
+                inFlight.run();
+                Files.writeString(out.resolve("inflight-pauses.csv"), inFlight.csv());
+                tables.append("\n### Swap pause against calls in flight\n\n").append(inFlight.markdown());
             }
             if (only.contains("redefine")) {
                 RedefineScaling redefine = new RedefineScaling(launch, log,

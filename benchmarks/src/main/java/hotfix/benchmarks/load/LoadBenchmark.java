@@ -79,6 +79,8 @@ public final class LoadBenchmark {
      */
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
+        // read once, when the JDK's HTTP client first loads: before any client is made
+        System.setProperty("jdk.httpclient.keepalive.timeout", Integer.toString(Load.KEEP_ALIVE_S));
         Size size = Size.full();
         Path webapp = Path.of("run-configs/target/webapp.jar");
         Path fix = Path.of("example.webapp/hotfixes/shop-overflow/target/shop-overflow-fix.jar");
@@ -203,7 +205,9 @@ public final class LoadBenchmark {
             boolean kept = Probe.same(before, witness.state());
             System.out.printf(Locale.ROOT, "%s: %d requests, %d hotfixes; pauses (us) in order: %s%n", name,
                     requests.size(), applies.size() + rollbacks.size(), pauses);
-            failures(name, requests);
+            List<Stats.Window> windows = new ArrayList<>(applies);
+            windows.addAll(rollbacks);
+            failures(name, requests, windows);
             return new Cycles(requests, applies, rollbacks, pauses, moments, from, to, kept, applies.size() + rollbacks.size());
         }
     }
@@ -343,7 +347,7 @@ public final class LoadBenchmark {
                     ms(unavailable), ms(quiet), kept == windows.size() ? "yes" : kept == 0 ? "**no**" : kept + " of " + windows.size(),
                     ms(during.p99()), ms(during.max()));
             System.out.printf(Locale.ROOT, "%s: %d requests%n", name, requests.size());
-            failures(name, requests);
+            failures(name, requests, windows);
         } finally {
             server[0].close();
         }
@@ -386,6 +390,7 @@ public final class LoadBenchmark {
                     long to = System.nanoTime() - origin;
                     Requests requests = load.stop();
                     Stats.Summary summary = Stats.all(requests, from, to);
+                    failures(folder.getFileName().toString(), requests, List.of());
                     totals[enabled] += summary.requests();
                     line("| %d | %s | %d | %d | %.0f | %s |", round, enabled == 1 ? "on" : "off (-Dhotfix.enabled=false)",
                             summary.requests(), summary.failed(), summary.requests() / ((to - from) / 1e9), ms(summary));
@@ -400,11 +405,16 @@ public final class LoadBenchmark {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static void failures(String name, Requests requests) {
-        if (!requests.failures.isEmpty()) {
-            System.out.println(name + ", failed requests (at most 100 per client; seconds since the load began):");
-            requests.failures.stream().sorted().limit(40).forEach(f -> System.out.println("  " + f));
+    /** Prints the first failed requests, and whether each overlapped a window, for the log. */
+    private static void failures(String name, Requests requests, List<Stats.Window> windows) {
+        if (requests.failures.isEmpty()) {
+            return;
         }
+        System.out.println(name + ", failed requests (at most 100 per client; seconds since the load began):");
+        requests.failures.stream().sorted(Comparator.comparingLong(Requests.Failure::start)).limit(40)
+                .forEach(f -> System.out.printf(Locale.ROOT, "  %.3f s%s: %s%n", f.start() / 1e9,
+                        windows.stream().anyMatch(w -> w.from() <= f.start() && f.start() <= w.to())
+                                ? " (in a window)" : "", f.what()));
     }
 
     private static Server.Reply expect(Server.Reply reply, String text) {

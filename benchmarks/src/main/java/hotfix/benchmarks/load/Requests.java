@@ -3,7 +3,6 @@ package hotfix.benchmarks.load;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Every request of one load phase: when it started and how long it took, in
@@ -21,7 +20,11 @@ final class Requests {
     final long[] latency;
     final byte[] outcome;
     final short[] status;
-    final List<String> failures = new ArrayList<>();
+    final List<Failure> failures = new ArrayList<>();
+
+    /** What one failed request was: when it started, and what came back. */
+    record Failure(long start, String what) {
+    }
 
     private Requests(int size) {
         start = new long[size];
@@ -44,8 +47,8 @@ final class Requests {
 
     /** One client's requests as it made them; not thread-safe, one per client thread. */
     static final class Recorder {
-        /** What each failure was: its start and what came back, for the report. */
-        final List<String> failures = new ArrayList<>();
+        /** What each failure was, for the report. */
+        final List<Failure> failures = new ArrayList<>();
         private long[] start = new long[1 << 14];
         private long[] latency = new long[1 << 14];
         private byte[] outcome = new byte[1 << 14];
@@ -54,7 +57,7 @@ final class Requests {
 
         void failed(long begin, String what) {
             if (failures.size() < 100) {
-                failures.add(String.format(Locale.ROOT, "%.3f s: %s", begin / 1e9, what));
+                failures.add(new Failure(begin, what));
             }
         }
 

@@ -31,9 +31,16 @@ import hotfix.runtime.internal.pipeline.Restore;
  * service hooks must exist before any application bundle starts, and an activator's
  * {@code start} runs synchronously when the runtime's start level is reached, which is lower
  * than the application's.
+ * <p>
+ * The framework property {@value #ENABLED} set to {@code false} leaves the runtime installed,
+ * so that bundles importing its API still resolve, but doing nothing: no hooks, no proxies, no
+ * gate, no {@link HotfixManager}. It is there to measure what the runtime costs when idle.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class RuntimeActivator implements BundleActivator {
+
+    /** The framework property that turns the runtime off; anything but {@code false} leaves it on. */
+    static final String ENABLED = "hotfix.enabled";
 
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private RuntimeLog log;
@@ -46,6 +53,11 @@ public final class RuntimeActivator implements BundleActivator {
     @Override
     public void start(BundleContext context) {
         log = new RuntimeLog(context);
+        if ("false".equalsIgnoreCase(String.valueOf(context.getProperty(ENABLED)).strip())) {
+            log.warn("The hotfix runtime is disabled ({}=false): no service is proxied, no HTTP request is held, "
+                    + "and no hotfix can be applied", ENABLED);
+            return;
+        }
         Gate gate = new Gate();
         Hotfixable hotfixable = new Hotfixable(context.getProperty(Hotfixable.INFRASTRUCTURE_PROPERTY));
         Journal journal = new Journal(context.getDataFile("journal").toPath());

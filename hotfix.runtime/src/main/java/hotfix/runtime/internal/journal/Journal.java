@@ -48,7 +48,8 @@ import hotfix.runtime.api.Reason;
  * <p>
  * Layout under the data directory: {@code attempts/<id>.properties}, one per attempt;
  * {@code jars/<id>-previous.jar}, the replaced version; {@code jars/<id>-classes.jar}, the
- * classes a redefinition put in place. Every file is written to a temporary name, forced to
+ * classes a redefinition put in place, kept while the hotfix is applied and deleted once it is
+ * refused, interrupted or rolled back. Every file is written to a temporary name, forced to
  * disk and moved into place, so a reader never sees half a file; every record carries a
  * checksum of its content and the digests of its jars, so a damaged one is reported, never
  * trusted.
@@ -163,6 +164,16 @@ public final class Journal {
             interrupted.removeIf(e -> e.report().id() == id);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record hotfix attempt " + id + " in " + attempts, e);
+        }
+        // only an applied hotfix needs its jars: for its rollback, and for a restart
+        Outcome outcome = entry.report().outcome();
+        if (outcome != Outcome.APPLIED) {
+            deleteQuietly(previousFile(id));
+            deleteQuietly(classesFile(id));
+        }
+        if (outcome == Outcome.ROLLED_BACK) {
+            deleteQuietly(previousFile(entry.report().undoes()));
+            deleteQuietly(classesFile(entry.report().undoes()));
         }
     }
 

@@ -184,4 +184,30 @@ public class JournalTest {
                 List.of("Shop: swapped", "Players: swapped"), List.of("example.GoldShop"), List.of(), stages,
                 Duration.ofNanos(890), Instant.parse("2026-11-25T12:00:00Z"), undoes);
     }
+
+    @Test
+    public void onlyAnAppliedHotfixKeepsItsJars() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Path jars = directory.resolve("jars");
+        Journal journal = new Journal(directory);
+        HotfixReport applied = report(journal.nextId(), Outcome.APPLIED, 0);
+        HotfixReport refused = report(journal.nextId(), Outcome.REFUSED, 0);
+        Journal.Entry kept = new Journal.Entry(applied, "a", 1, null);
+        journal.begin(kept.with(report(applied.id(), Outcome.INTERRUPTED, 0)), new byte[] {1}, new byte[] {2});
+        journal.record(kept);
+        Journal.Entry dropped = Journal.Entry.of(refused);
+        journal.begin(dropped.with(report(refused.id(), Outcome.INTERRUPTED, 0)), new byte[] {3}, new byte[] {4});
+        journal.record(dropped);
+
+        assertTrue(Files.exists(jars.resolve(applied.id() + "-previous.jar")));
+        assertTrue(Files.exists(jars.resolve(applied.id() + "-classes.jar")));
+        assertTrue(Files.notExists(jars.resolve(refused.id() + "-previous.jar")));
+        assertTrue(Files.notExists(jars.resolve(refused.id() + "-classes.jar")));
+
+        journal.record(Journal.Entry.of(report(journal.nextId(), Outcome.ROLLED_BACK, applied.id())));
+
+        assertTrue("a rolled-back hotfix's jars go with it", Files.notExists(jars.resolve(applied.id() + "-previous.jar")));
+        assertTrue(Files.notExists(jars.resolve(applied.id() + "-classes.jar")));
+        assertEquals(3, new Journal(directory).history().size());
+    }
 }

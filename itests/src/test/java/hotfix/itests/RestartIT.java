@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +38,9 @@ public class RestartIT {
         int port = HotfixTestSupport.freePort();
         Http http = new Http(java.net.URI.create("http://127.0.0.1:" + port));
 
-        try (ServerProcess first = new ServerProcess(jar, server, port)) {
+        // what the JVM deoptimizes at each redefinition
+        List<String> logDeoptimization = List.of("-Xlog:redefine+class+nmethod=debug");
+        try (ServerProcess first = new ServerProcess(jar, server, port, logDeoptimization)) {
             first.await("g!", START);
             HotfixTestSupport.awaitHttp(java.net.URI.create("http://127.0.0.1:" + port + "/now"), START);
             assertTrue("the bug is there", http.buy("alice", "dragon-egg", 500_000).object().get("cost").getAsLong() < 0);
@@ -48,6 +51,8 @@ public class RestartIT {
 
             String redefined = first.command("hotfix:install bulk-discount-fix.jar", COMMAND);
             assertTrue(redefined, redefined.contains("1 class(es) redefined"));
+            assertTrue("the redefinition deoptimizes only the code that depends on it, not all:\n" + redefined,
+                    redefined.contains("dependent nmethods for deopt") && !redefined.contains("Marked all nmethods"));
             assertEquals(225, http.buy("carol", "potion", 10).object().get("cost").getAsLong());
         }
 

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,9 +25,16 @@ final class ServerProcess implements AutoCloseable {
     private int commands;
 
     ServerProcess(Path jar, Path folder, int port) throws IOException {
-        process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + port, "-jar", jar.toString()))
+        this(jar, folder, port, List.of());
+    }
+
+    /** @param options options for the JVM, before {@code -jar} */
+    ServerProcess(Path jar, Path folder, int port, List<String> options) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-Dorg.osgi.service.http.port=" + port, "-jar", jar.toString()));
+        process = new ProcessBuilder(command)
                 .directory(folder.toFile())
                 .redirectErrorStream(true)
                 .start();

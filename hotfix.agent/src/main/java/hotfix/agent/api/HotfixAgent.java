@@ -1,6 +1,10 @@
 package hotfix.agent.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.util.Optional;
 
 /**
@@ -22,7 +26,35 @@ public final class HotfixAgent {
 
     /** Called by the JVM for {@code Launcher-Agent-Class}, or a dynamic attach. */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
+        recordDependencies(instrumentation);
         HotfixAgent.instrumentation = instrumentation;
+    }
+
+    /**
+     * An agent started once the JVM runs ({@code Launcher-Agent-Class}, an attach) gets
+     * redefinition after the JIT began compiling without recording which compiled code depends
+     * on which method. HotSpot's first redefinition then throws away all compiled code, once:
+     * in a hotfix, a server under load would lose its JIT optimisation. Redefining a class of
+     * the agent's own with its own bytes spends that once here, before {@code main}, while next
+     * to nothing is compiled; from then on a redefinition deoptimizes only the code that depends
+     * on what it changes. With {@code -javaagent} the JIT records dependencies from the start.
+     */
+    private static void recordDependencies(Instrumentation instrumentation) {
+        if (!instrumentation.isRedefineClassesSupported()) {
+            return;
+        }
+        try (InputStream in = Unchanged.class.getResourceAsStream("HotfixAgent$Unchanged.class")) {
+            if (in != null) {
+                instrumentation.redefineClasses(new ClassDefinition(Unchanged.class, in.readAllBytes()));
+            }
+        } catch (IOException | ClassNotFoundException | UnmodifiableClassException | RuntimeException
+                | LinkageError e) {
+            // redefinition still works: only the first hotfix's costs the JIT more
+        }
+    }
+
+    /** The class redefined, unchanged, by {@link #recordDependencies}. */
+    private static final class Unchanged {
     }
 
     /** @return the JVM's instrumentation, if the agent was started */

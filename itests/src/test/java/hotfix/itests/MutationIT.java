@@ -4,15 +4,24 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -24,6 +33,7 @@ import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
+import hotfix.runtime.internal.pipeline.Mutator;
 
 /**
  * The example's real hotfix, corrupted in many ways with a fixed seed and given to the manager
@@ -43,38 +53,76 @@ public class MutationIT extends HotfixTestSupport {
     static final int INSTALLED = 48;
     /** Dry runs: inspect and plan through the manager, on other mutants of the same seed. */
     static final int PLANNED = 200;
+    /** Where the mutants are: written in the test JVM, where the runtime's test jar is. */
+    static final String MUTANTS = "hotfix.itests.mutants";
+    /** The file that says how each mutant was made, a line each. */
+    static final String HOW = "how.txt";
+
+    private static Path written;
+
+    @Override
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(super.config(), frameworkProperty(MUTANTS).value(writeMutants().toString()));
+    }
+
+    /** Corrupts the real hotfix, once, into {@code <n>.jar} files and their {@link #HOW}. */
+    private static synchronized Path writeMutants() {
+        if (written != null) {
+            return written;
+        }
+        try {
+            Path directory = Path.of(System.getProperty(WORK, "target/paxexam") + "-mutants-" + UUID.randomUUID())
+                    .toAbsolutePath();
+            Files.createDirectories(directory);
+            List<Mutator.Mutant> mutants = new Mutator(Files.readAllBytes(jar(FIX).toPath()), SEED)
+                    .mutants(INSTALLED + PLANNED);
+            List<String> how = new ArrayList<>();
+            for (int i = 0; i < mutants.size(); i++) {
+                Files.write(directory.resolve(i + ".jar"), mutants.get(i).bytes());
+                how.add(mutants.get(i).how());
+            }
+            Files.write(directory.resolve(HOW), how);
+            written = directory;
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     public void everyCorruptedHotfixIsRefusedOrAppliedWholeAndTheServerServes() throws Exception {
         awaitHttp(base().resolve("/players"), java.time.Duration.ofSeconds(30));
         int bundles = context.getBundles().length;
-        List<Mutator.Mutant> mutants = new Mutator(Files.readAllBytes(jar(FIX).toPath()), SEED)
-                .mutants(INSTALLED + PLANNED);
+        Path directory = Path.of(context.getProperty(MUTANTS));
+        List<String> mutants = Files.readAllLines(directory.resolve(HOW));
+        assertEquals(INSTALLED + PLANNED, mutants.size());
         Map<Reason, Integer> refused = new EnumMap<>(Reason.class);
         int applied = 0;
         int planned = 0;
         for (int i = 0; i < mutants.size(); i++) {
-            Mutator.Mutant mutant = mutants.get(i);
+            String how = mutants.get(i);
+            byte[] bytes = Files.readAllBytes(directory.resolve(i + ".jar"));
             boolean install = i < INSTALLED;
-            HotfixReport report = manager.install("mutant " + mutant.how(), new ByteArrayInputStream(mutant.bytes()),
+            HotfixReport report = manager.install("mutant " + how, new ByteArrayInputStream(bytes),
                     install ? HotfixOptions.defaults() : HotfixOptions.plan());
             switch (report.outcome()) {
                 case REFUSED -> refused.merge(report.reason(), 1, Integer::sum);
                 case APPLIED -> {
-                    assertTrue(mutant.how(), install);
+                    assertTrue(how, install);
                     applied++;
-                    assertServes(mutant.how(), report.toVersion(), bundles);
+                    assertServes(how, report.toVersion(), bundles);
                     HotfixReport rolledBack = manager.rollback(report.id(), HotfixOptions.defaults());
-                    assertEquals(mutant.how() + ": " + rolledBack.message(), Outcome.ROLLED_BACK,
+                    assertEquals(how + ": " + rolledBack.message(), Outcome.ROLLED_BACK,
                             rolledBack.outcome());
                 }
                 case PLANNED -> {
-                    assertFalse(mutant.how(), install);
+                    assertFalse(how, install);
                     planned++;
                 }
-                default -> fail(mutant.how() + ": " + report.outcome() + " " + report.message());
+                default -> fail(how + ": " + report.outcome() + " " + report.message());
             }
-            assertServes(mutant.how() + " (" + report.outcome() + ": " + report.message() + ")", SHIPPED, bundles);
+            assertServes(how + " (" + report.outcome() + ": " + report.message() + ")", SHIPPED, bundles);
         }
         int refusals = refused.values().stream().mapToInt(Integer::intValue).sum();
         assertEquals(mutants.size(), refusals + applied + planned);

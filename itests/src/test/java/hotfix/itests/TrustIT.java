@@ -27,6 +27,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 import example.webapp.api.EconomyException;
+import hotfix.runtime.internal.pipeline.Keys;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
@@ -74,10 +75,10 @@ public class TrustIT extends HotfixTestSupport {
             Path directory = Path.of(System.getProperty(WORK, "target/paxexam") + "-trust-" + UUID.randomUUID())
                     .toAbsolutePath();
             Files.createDirectories(directory);
-            Signing signing = new Signing(directory)
-                    .key("release", RELEASE, null)
-                    .key("stranger", STRANGER, null)
-                    .key("expired", "CN=Old Release,O=Example", "2020/01/01");
+            Keys signing = new Keys(directory)
+                    .key("release", RELEASE, null, 30)
+                    .key("stranger", STRANGER, null, 30)
+                    .key("expired", "CN=Old Release,O=Example", "2020/01/01", 30);
             signing.trustStore("trust.p12", "trustpass", "release", "expired");
             byte[] fix = Files.readAllBytes(jar(FIX).toPath());
             byte[] signed = signing.sign(fix, "release");
@@ -85,12 +86,12 @@ public class TrustIT extends HotfixTestSupport {
             Files.write(directory.resolve("signed.jar"), signed);
             Files.write(directory.resolve("stranger.jar"), signing.sign(fix, "stranger"));
             Files.write(directory.resolve("expired.jar"), signing.sign(fix, "expired"));
-            Files.write(directory.resolve("modified.jar"), Signing.change(signed, entries -> entries.computeIfPresent(
+            Files.write(directory.resolve("modified.jar"), Keys.change(signed, entries -> entries.computeIfPresent(
                     "OSGI-INF/example.webapp.economy.GoldShop.xml",
-                    (name, xml) -> Signing.appended(xml, "<!-- changed after signing -->\n"))));
-            Files.write(directory.resolve("added.jar"), Signing.change(signed, entries -> entries.put(
+                    (name, xml) -> Keys.appended(xml, "<!-- changed after signing -->\n"))));
+            Files.write(directory.resolve("added.jar"), Keys.change(signed, entries -> entries.put(
                     "example/webapp/economy/backdoor.properties", "open=true\n".getBytes(StandardCharsets.UTF_8))));
-            Files.write(directory.resolve("removed.jar"), Signing.change(signed,
+            Files.write(directory.resolve("removed.jar"), Keys.change(signed,
                     entries -> entries.remove("example/webapp/economy/Pricing.class")));
             prepared = directory;
             return directory;

@@ -1,5 +1,6 @@
 package hotfix.runtime.internal.pipeline;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,26 +14,34 @@ import java.security.cert.CertPath;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import jdk.security.jarsigner.JarSigner;
 
 /**
  * Real keys and real signatures, made when the tests run: key pairs and self-signed
  * certificates by the JDK's keytool (the JDK has no public API to build a certificate), jars
- * signed by the JDK's {@link JarSigner}.
+ * signed by the JDK's {@link JarSigner}, and signed jars tampered with. Public, in the
+ * runtime's test jar, so that the tests in the framework make their jars the same way (outside
+ * the framework, where the JDK's signing API is not imported).
  */
-final class Keys {
+public final class Keys {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     private final Path directory;
     /** Where the signing keys are: one PKCS12 store, one alias per signer. */
     final Path signing;
 
-    Keys(Path directory) {
+    public Keys(Path directory) {
         this.directory = directory;
         this.signing = directory.resolve("signing.p12");
     }
@@ -42,7 +51,7 @@ final class Keys {
      *
      * @param start keytool's -startdate, or {@code null} for now
      */
-    Keys key(String alias, String dname, String start, int validityDays) {
+    public Keys key(String alias, String dname, String start, int validityDays) {
         List<String> command = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize",
                 "2048", "-dname", dname, "-validity", Integer.toString(validityDays), "-keystore",
                 signing.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
@@ -54,7 +63,7 @@ final class Keys {
     }
 
     /** Makes a trust store of the certificates of the aliases given, with or without a password. */
-    Path trustStore(String name, String password, String... aliases) {
+    public Path trustStore(String name, String password, String... aliases) {
         Path store = directory.resolve(name);
         for (String alias : aliases) {
             Path certificate = directory.resolve(alias + ".cer");
@@ -77,7 +86,7 @@ final class Keys {
     }
 
     /** @return the jar signed by the key of the alias, as jarsigner would sign it */
-    byte[] sign(byte[] jar, String alias) {
+    public byte[] sign(byte[] jar, String alias) {
         try {
             KeyStore keys = KeyStore.getInstance(signing.toFile(), PASSWORD.toCharArray());
             PrivateKey key = (PrivateKey) keys.getKey(alias, PASSWORD.toCharArray());
@@ -96,6 +105,35 @@ final class Keys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** @return the jar with its entries changed, in their order, the signature files untouched */
+    public static byte[] change(byte[] jar, Consumer<Map<String, byte[]>> change) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                entries.put(entry.getName(), in.readAllBytes());
+            }
+            change.accept(entries);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+                for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                    out.putNextEntry(new ZipEntry(entry.getKey()));
+                    out.write(entry.getValue());
+                }
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the bytes with the text added at their end */
+    public static byte[] appended(byte[] content, String text) {
+        byte[] more = text.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(content, content.length + more.length);
+        System.arraycopy(more, 0, all, content.length, more.length);
+        return all;
     }
 
     private static void keytool(List<String> arguments) {

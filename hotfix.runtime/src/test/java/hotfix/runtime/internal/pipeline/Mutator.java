@@ -18,12 +18,12 @@ import java.util.zip.ZipInputStream;
  * Corrupts a valid jar in the ways a damaged download, a bad copy or an attacker would: bytes
  * flipped, cut off, inserted, removed or appended; entries swapped, repeated, removed, renamed,
  * emptied or filled with garbage. Reproducible: the same seed gives the same mutants.
- * (itests has a copy, for the same test in the framework.)
+ * Public, in the runtime's test jar: itests gives the same mutants to a running server.
  */
-final class Mutator {
+public final class Mutator {
 
     /** One corrupted jar, and how it was made, for the failure message. */
-    record Mutant(String how, byte[] bytes) {
+    public record Mutant(String how, byte[] bytes) {
     }
 
     private record Item(String name, byte[] data) {
@@ -33,7 +33,7 @@ final class Mutator {
     private final List<Item> items = new ArrayList<>();
     private final Random random;
 
-    Mutator(byte[] original, long seed) {
+    public Mutator(byte[] original, long seed) {
         this.original = original;
         this.random = new Random(seed);
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(original))) {
@@ -45,7 +45,7 @@ final class Mutator {
         }
     }
 
-    List<Mutant> mutants(int count) {
+    public List<Mutant> mutants(int count) {
         List<Mutant> mutants = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             mutants.add(next(i));

@@ -4,19 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -132,7 +125,7 @@ public class TrustStoreTest {
 
     @Test
     public void anEntryModifiedAfterSigningIsRefusedWithOrWithoutAStore() {
-        byte[] tampered = change(keys.sign(unsigned(), "release"),
+        byte[] tampered = Keys.change(keys.sign(unsigned(), "release"),
                 entries -> entries.put(NOTES, "gives everyone gold\n".getBytes(StandardCharsets.UTF_8)));
 
         assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, "changed after it was signed");
@@ -147,7 +140,7 @@ public class TrustStoreTest {
         node.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "gold", "J", null, null));
         ClassWriter writer = new ClassWriter(0);
         node.accept(writer);
-        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.put(Jars.POINT,
+        byte[] tampered = Keys.change(keys.sign(unsigned(), "release"), entries -> entries.put(Jars.POINT,
                 writer.toByteArray()));
 
         assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, Jars.POINT);
@@ -155,7 +148,7 @@ public class TrustStoreTest {
 
     @Test
     public void anUnsignedEntryAddedToASignedJarIsRefused() {
-        byte[] tampered = change(keys.sign(unsigned(), "release"),
+        byte[] tampered = Keys.change(keys.sign(unsigned(), "release"),
                 entries -> entries.put("fixtures/redefine/v1/Unchanged.class",
                         Jars.resource("fixtures/redefine/v1/Unchanged.class")));
 
@@ -166,7 +159,7 @@ public class TrustStoreTest {
 
     @Test
     public void aSignedEntryRemovedIsRefused() {
-        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.remove(Jars.BODY_CHANGE));
+        byte[] tampered = Keys.change(keys.sign(unsigned(), "release"), entries -> entries.remove(Jars.BODY_CHANGE));
 
         assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID,
                 "its signed entry '" + Jars.BODY_CHANGE + "' is missing");
@@ -174,7 +167,7 @@ public class TrustStoreTest {
 
     @Test
     public void aManifestChangedAfterSigningIsRefused() {
-        byte[] tampered = change(keys.sign(unsigned(), "release"), entries -> entries.put(JarRules.MANIFEST,
+        byte[] tampered = Keys.change(keys.sign(unsigned(), "release"), entries -> entries.put(JarRules.MANIFEST,
                 new String(entries.get(JarRules.MANIFEST), StandardCharsets.UTF_8)
                         .replace("Bundle-Version: 1.0.1", "Bundle-Version: 9.0.0").getBytes(StandardCharsets.UTF_8)));
 
@@ -216,26 +209,5 @@ public class TrustStoreTest {
     static void assertRefusal(Refusal refusal, Reason reason, String words) {
         assertEquals(refusal.getMessage(), reason, refusal.reason);
         assertTrue("'" + refusal.getMessage() + "' should say '" + words + "'", refusal.getMessage().contains(words));
-    }
-
-    /** @return the jar with its entries changed, in their order, the signature files untouched */
-    static byte[] change(byte[] jar, Consumer<Map<String, byte[]>> change) {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                entries.put(entry.getName(), in.readAllBytes());
-            }
-            change.accept(entries);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-                for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                    out.putNextEntry(new ZipEntry(entry.getKey()));
-                    out.write(entry.getValue());
-                }
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Proof under load: the exported example server, started as a process, under HTTP load from N
  * clients, while the hotfix is applied and rolled back from its shell; the same load against a

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Item 5b of issue 6: the swap's pause against the number of calls in flight. For each K,
  * runtime.jar starts with one counter whose calls wait {@value #CALL_MICROS} µs, as a call to a
@@ -41,9 +43,9 @@ final class InFlightScaling {
                     List.of(fixture, calling), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
                     ShellReport apply = ShellReport.parse(server.command("hotfix:install " + fix.getFileName(),
-                            Launch.COMMAND));
+                            Launch.COMMAND).text());
                     ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND));
+                            Launch.COMMAND).text());
                     if (cycle > 0) {
                         // "services" holds the number of calling threads here
                         measured.add(new SwapScaling.Swap(threads, cycle, "apply", apply.pause(),

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Starts the exported jars in folders of their own, with the files a run needs copied in, and
  * waits until their shell answers.
@@ -41,9 +43,9 @@ final class Launch {
     /** The example server, HTTP on a free port of 127.0.0.1, with the given files in its folder. */
     Server webapp(String name, List<Path> files) throws IOException, InterruptedException {
         Path folder = folder(name, files);
-        Server server = new Server(built("run-configs/target/webapp.jar"), folder, List.of(),
-                List.of("org.osgi.service.http.port=" + freePort(), "hotfix.deploy.dir="));
-        server.await("g!", START);
+        Server server = new Server(built("run-configs/target/webapp.jar"), folder, freePort(),
+                List.of("-Dhotfix.deploy.dir="));
+        server.awaitPrompt(START);
         awaitActive(server, "example.webapp.economy");
         return server;
     }
@@ -59,17 +61,18 @@ final class Launch {
         List<Path> all = new ArrayList<>(bundles);
         all.addAll(files);
         Path folder = folder(name, all);
-        List<String> system = new ArrayList<>(properties);
-        system.add("hotfix.deploy.dir=");
-        Server server = new Server(built("run-configs/target/runtime.jar"), folder, options, system);
-        server.await("g!", START);
+        List<String> jvm = new ArrayList<>(options);
+        properties.forEach(property -> jvm.add("-D" + property));
+        jvm.add("-Dhotfix.deploy.dir=");
+        Server server = new Server(built("run-configs/target/runtime.jar"), folder, 0, jvm);
+        server.awaitPrompt(START);
         for (Path bundle : bundles) {
-            String installed = server.command("install " + folder.resolve(bundle.getFileName()).toUri(), COMMAND);
+            String installed = server.command("install " + folder.resolve(bundle.getFileName()).toUri(), COMMAND).text();
             Matcher id = BUNDLE_ID.matcher(installed);
             if (!id.find()) {
                 throw new IllegalStateException("could not install " + bundle + ":\n" + installed);
             }
-            String started = server.command("start " + id.group(1), COMMAND);
+            String started = server.command("start " + id.group(1), COMMAND).text();
             if (started.contains("Exception")) {
                 throw new IllegalStateException("could not start " + bundle + ":\n" + started);
             }
@@ -94,7 +97,7 @@ final class Launch {
     private static void awaitActive(Server server, String symbolicName) throws IOException, InterruptedException {
         long end = System.nanoTime() + START.toNanos();
         while (System.nanoTime() - end < 0) {
-            if (server.command("lb -s " + symbolicName, COMMAND).contains("|Active ")) {
+            if (server.command("lb -s " + symbolicName, COMMAND).text().contains("|Active ")) {
                 return;
             }
             Thread.sleep(100);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Item 4 of issue 6: apply and roll back the example's swap hotfix many times in one server
  * process, and look at the classes, the metaspace and the heap after a full GC, from outside.
@@ -64,10 +66,10 @@ final class LeakRun {
                 }
                 long before = System.nanoTime();
                 ShellReport applied = ShellReport.parse(server.command("hotfix:install " + fix.getFileName(),
-                        Launch.COMMAND));
+                        Launch.COMMAND).text());
                 long between = System.nanoTime();
                 ShellReport rolledBack = ShellReport.parse(server.command("hotfix:rollback " + applied.id(),
-                        Launch.COMMAND));
+                        Launch.COMMAND).text());
                 long after = System.nanoTime();
                 measured.add(new Cycle(cycle + 1, applied.pause(), rolledBack.pause(), (between - before) / 1000,
                         (after - between) / 1000));

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Item 5c of issue 6: a redefine-mode hotfix's pause against the number of classes loaded in the
  * JVM. For each K, runtime.jar starts with the ballast fixture holding K generated classes and
@@ -57,13 +59,13 @@ final class RedefineScaling {
                     List.of("hotfix.benchmarks.services=1", "hotfix.benchmarks.ballast.classes=" + classes),
                     List.of(ballast, fixture), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
-                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND);
+                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND).text();
                     if (!applied.contains("1 class(es) redefined")) {
                         throw new IllegalStateException("expected one class redefined:\n" + applied);
                     }
                     ShellReport apply = ShellReport.parse(applied);
                     ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND));
+                            Launch.COMMAND).text());
                     if (cycle == 0) {
                         loaded = new JvmProbe(server.pid()).liveClasses();
                     } else {
@@ -79,7 +81,9 @@ final class RedefineScaling {
         }
     }
 
-    // the log has one RedefineClasses safepoint per redefinition, in order, warm-up ones first
+    // the log has one RedefineClasses safepoint per redefinition, in order: the agent's own at
+    // start (hotfix.agent spends the JIT's one-time global deoptimization there), the warm-up ones,
+    // then the measured ones, which are the last
     private static List<Redefinition> withSafepoints(List<Redefinition> runs, Path safepoints) throws IOException {
         List<long[]> times = new ArrayList<>();
         if (Files.exists(safepoints)) {
@@ -92,7 +96,7 @@ final class RedefineScaling {
             }
         }
         int skip = times.size() - runs.size();
-        if (skip != 2 * WARM_UP) {
+        if (skip < 2 * WARM_UP) {
             return runs;
         }
         List<Redefinition> matched = new ArrayList<>();

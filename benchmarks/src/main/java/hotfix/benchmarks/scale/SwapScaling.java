@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import hotfix.benchmarks.server.Server;
+
 /**
  * Item 5a of issue 6: the swap's pause against the number of proxied services it swaps. For each
  * N, runtime.jar starts with the services fixture registering N services; its swap hotfix is
@@ -39,13 +41,13 @@ final class SwapScaling {
             try (Server server = launch.runtime("swap-" + services, List.of(), List.of("hotfix.benchmarks.services=" + services),
                     List.of(fixture), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
-                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND);
+                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND).text();
                     ShellReport apply = ShellReport.parse(applied);
                     if (cycle == 1 - WARM_UP && !applied.contains(services + " service(s) swapped")) {
                         throw new IllegalStateException("expected " + services + " services swapped:\n" + applied);
                     }
                     ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND));
+                            Launch.COMMAND).text());
                     if (cycle > 0) {
                         measured.add(swap(services, cycle, "apply", apply));
                         measured.add(swap(services, cycle, "rollback", rollback));

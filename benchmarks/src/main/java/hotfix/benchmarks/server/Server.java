@@ -1,4 +1,4 @@
-package hotfix.benchmarks.load;
+package hotfix.benchmarks.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,16 +15,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The exported example server, run as a user runs it: {@code java -jar webapp.jar} in a folder of
- * its own, with the Gogo shell on its standard input. Commands are timed from the moment they are
- * written to the moment their reply has been read back.
+ * An exported server jar, run as a user runs it: {@code java -jar X.jar} in a folder of its own,
+ * with the Gogo shell on its standard input. Commands are timed from the moment they are written
+ * to the moment their reply has been read back.
  */
-final class Server implements AutoCloseable {
+public final class Server implements AutoCloseable {
 
     /** What a command printed, and when it was sent and answered ({@link System#nanoTime()}). */
-    record Reply(String text, long sent, long replied) {
+    public record Reply(String text, long sent, long replied) {
 
-        long nanos() {
+        public long nanos() {
             return replied - sent;
         }
     }
@@ -35,12 +35,18 @@ final class Server implements AutoCloseable {
     private final int port;
     private int commands;
 
-    Server(Path jar, Path folder, int port, List<String> properties) throws IOException {
+    /**
+     * @param port    the HTTP port, or 0 for a server without HTTP
+     * @param options JVM options, such as {@code -Xlog:...} or {@code -Dname=value}
+     */
+    public Server(Path jar, Path folder, int port, List<String> options) throws IOException {
         this.port = port;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dorg.osgi.service.http.port=" + port);
-        command.addAll(properties);
+        if (port > 0) {
+            command.add("-Dorg.osgi.service.http.port=" + port);
+        }
+        command.addAll(options);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
@@ -70,12 +76,25 @@ final class Server implements AutoCloseable {
         }
     }
 
-    URI base() {
+    /** @return the process id, for the JDK's tools */
+    public long pid() {
+        return process.pid();
+    }
+
+    public URI base() {
+        if (port <= 0) {
+            throw new IllegalStateException("this server was started without HTTP");
+        }
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /** Waits for the shell's prompt. */
+    public void awaitPrompt(Duration deadline) throws InterruptedException {
+        await("g!", 0, System.nanoTime() + deadline.toNanos());
+    }
+
     /** Waits for the shell's prompt and for the example to answer over HTTP. */
-    void awaitReady(Duration deadline) throws IOException, InterruptedException {
+    public void awaitReady(Duration deadline) throws IOException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         await("g!", 0, end);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -95,7 +114,7 @@ final class Server implements AutoCloseable {
     }
 
     /** Types a command into the shell and returns what it printed, with the times. */
-    Reply command(String line, Duration deadline) throws IOException, InterruptedException {
+    public Reply command(String line, Duration deadline) throws IOException, InterruptedException {
         String marker = "end-of-command-" + (++commands);
         int mark;
         synchronized (output) {
@@ -143,7 +162,7 @@ final class Server implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         synchronized (output) {
             return output.toString();
         }

@@ -16,6 +16,9 @@ final class Reports {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
+    /** The stage after which an attempt is past its point of no return. */
+    private static final String COMMIT = "commit";
+
     private Reports() {
     }
 
@@ -51,6 +54,9 @@ final class Reports {
             out.append("stages:\n");
             for (Map.Entry<String, Duration> stage : report.stages().entrySet()) {
                 out.append(String.format("  %-8s %10s", stage.getKey(), micros(stage.getValue()))).append('\n');
+                if (report.pastPointOfNoReturn() && stage.getKey().equals(COMMIT)) {
+                    out.append("  ---- point of no return: the change is made and stays ----\n");
+                }
             }
         }
         out.append("pause:   ").append(report.outcome() == Outcome.PLANNED ? "none: a dry run holds no calls"

@@ -26,11 +26,26 @@ public class ReportsTest {
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("inspect", Duration.ofMillis(12));
         stages.put("quiesce", Duration.ofNanos(850_000));
-        HotfixReport report = new HotfixReport(3, "file:/srv/fix.jar", "ab12", "example.webapp.economy",
-                "1.0.0.SNAPSHOT", "1.0.1", Mode.SWAP, "Fixes the overflow", Outcome.APPLIED, Reason.NONE,
-                "applied: example.webapp.economy 1.0.0.SNAPSHOT -> 1.0.1, 2 service(s) swapped, paused 900 us",
-                List.of("example.webapp.api.Shop: 1.0.0.SNAPSHOT -> 1.0.1 swapped"), List.of(),
-                List.of("the old revision is pending removal"), stages, Duration.ofNanos(900_000), TIME, 0);
+        HotfixReport report = HotfixReport.builder()
+                .id(3)
+                .source("file:/srv/fix.jar")
+                .sha256("ab12")
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0.SNAPSHOT")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("Fixes the overflow")
+                .outcome(Outcome.APPLIED)
+                .reason(Reason.NONE)
+                .message("applied: example.webapp.economy 1.0.0.SNAPSHOT -> 1.0.1, 2 service(s) swapped, paused 900 us")
+                .services(List.of("example.webapp.api.Shop: 1.0.0.SNAPSHOT -> 1.0.1 swapped"))
+                .classes(List.of())
+                .notes(List.of("the old revision is pending removal"))
+                .stages(stages)
+                .pause(Duration.ofNanos(900_000))
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         String detail = Reports.detail(report);
 
@@ -50,10 +65,44 @@ public class ReportsTest {
     }
 
     @Test
+    public void detailMarksThePointOfNoReturnAfterCommitOnlyWhenTheAttemptPassedIt() {
+        Map<String, Duration> stages = new LinkedHashMap<>();
+        stages.put("quiesce", Duration.ofNanos(300_000));
+        stages.put("commit", Duration.ofNanos(200_000));
+        stages.put("resume", Duration.ofNanos(10_000));
+        HotfixReport applied = HotfixReport.builder().id(5).source("file:/fix.jar").target("example.webapp.economy")
+                .fromVersion("1.0.0").toVersion("1.0.1").outcome(Outcome.APPLIED).message("applied").stages(stages)
+                .pastPointOfNoReturn(true).time(TIME).build();
+
+        assertTrue(Reports.detail(applied), Reports.detail(applied).contains("  commit       200 us\n"
+                + "  ---- point of no return: the change is made and stays ----\n  resume        10 us\n"));
+        HotfixReport refused = applied.toBuilder().outcome(Outcome.REFUSED).reason(Reason.FAILED)
+                .pastPointOfNoReturn(false).build();
+        assertFalse(Reports.detail(refused), Reports.detail(refused).contains("point of no return"));
+    }
+
+    @Test
     public void detailOfARefusalStartsWithTheMessageAndGivesTheReason() {
-        HotfixReport report = new HotfixReport(4, "rollback of 9", "", "", "", "", Mode.SWAP, "", Outcome.REFUSED,
-                Reason.UNKNOWN_HOTFIX, "refused: there is no hotfix 9: only an applied hotfix can be rolled back",
-                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport report = HotfixReport.builder()
+                .id(4)
+                .source("rollback of 9")
+                .sha256("")
+                .target("")
+                .fromVersion("")
+                .toVersion("")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.REFUSED)
+                .reason(Reason.UNKNOWN_HOTFIX)
+                .message("refused: there is no hotfix 9: only an applied hotfix can be rolled back")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         String detail = Reports.detail(report);
 
@@ -69,12 +118,46 @@ public class ReportsTest {
 
     @Test
     public void anUnknownInstalledVersionIsAQuestionMarkAndADryRunHoldsNoCalls() {
-        HotfixReport refused = new HotfixReport(5, "file:/c.jar", "", "example.webapp.economy", "", "0.9.0",
-                Mode.SWAP, "", Outcome.REFUSED, Reason.VERSION_NOT_HIGHER, "refused: 0.9.0 is not higher",
-                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
-        HotfixReport planned = new HotfixReport(6, "file:/d.jar", "", "example.webapp.economy", "1.0.0", "1.0.1",
-                Mode.SWAP, "", Outcome.PLANNED, Reason.NONE, "would apply", List.of(), List.of(), List.of(),
-                Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport refused = HotfixReport.builder()
+                .id(5)
+                .source("file:/c.jar")
+                .sha256("")
+                .target("example.webapp.economy")
+                .fromVersion("")
+                .toVersion("0.9.0")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.REFUSED)
+                .reason(Reason.VERSION_NOT_HIGHER)
+                .message("refused: 0.9.0 is not higher")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
+        HotfixReport planned = HotfixReport.builder()
+                .id(6)
+                .source("file:/d.jar")
+                .sha256("")
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.PLANNED)
+                .reason(Reason.NONE)
+                .message("would apply")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         assertTrue(Reports.detail(refused), Reports.detail(refused)
                 .contains("\ntarget:  example.webapp.economy ? -> 0.9.0 (swap)\n"));
@@ -88,12 +171,47 @@ public class ReportsTest {
 
     @Test
     public void theSignerIsInTheDetailInFullAndInTheTableByItsCommonName() {
-        HotfixReport signed = new HotfixReport(8, "file:/s.jar", "cd34", "CN=Hotfix Release,O=Example",
-                "example.webapp.economy", "1.0.0", "1.0.1", Mode.SWAP, "", Outcome.APPLIED, Reason.NONE, "applied",
-                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
-        HotfixReport unsigned = new HotfixReport(9, "file:/u.jar", "ef56", "example.webapp.economy", "1.0.0",
-                "1.0.1", Mode.SWAP, "", Outcome.APPLIED, Reason.NONE, "applied", List.of(), List.of(), List.of(),
-                Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport signed = HotfixReport.builder()
+                .id(8)
+                .source("file:/s.jar")
+                .sha256("cd34")
+                .signer("CN=Hotfix Release,O=Example")
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.APPLIED)
+                .reason(Reason.NONE)
+                .message("applied")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
+        HotfixReport unsigned = HotfixReport.builder()
+                .id(9)
+                .source("file:/u.jar")
+                .sha256("ef56")
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.APPLIED)
+                .reason(Reason.NONE)
+                .message("applied")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         assertTrue(Reports.detail(signed), Reports.detail(signed).contains("\nsigner:  CN=Hotfix Release,O=Example\n"));
         assertTrue(Reports.detail(unsigned), Reports.detail(unsigned).contains("\nsigner:  none: the jar is not signed\n"));
@@ -112,12 +230,46 @@ public class ReportsTest {
 
     @Test
     public void theTableStaysAlignedWithLongVersionsAndShowsARefusalsMessage() {
-        HotfixReport longVersions = new HotfixReport(12, "file:/a.jar", "", "com.example.a.rather.long.symbolic.name",
-                "1.0.0.202601011200-SNAPSHOT", "1.0.0.202601011300-hotfix-1", Mode.REDEFINE, "", Outcome.APPLIED,
-                Reason.NONE, "applied", List.of(), List.of(), List.of(), Map.of(), Duration.ofMillis(15), TIME, 0);
-        HotfixReport refused = new HotfixReport(7, "file:/b.jar", "", "", "", "", Mode.SWAP, "", Outcome.REFUSED,
-                Reason.UNREADABLE, "refused: cannot read file:/b.jar", List.of(), List.of(), List.of(), Map.of(),
-                Duration.ZERO, TIME, 0);
+        HotfixReport longVersions = HotfixReport.builder()
+                .id(12)
+                .source("file:/a.jar")
+                .sha256("")
+                .target("com.example.a.rather.long.symbolic.name")
+                .fromVersion("1.0.0.202601011200-SNAPSHOT")
+                .toVersion("1.0.0.202601011300-hotfix-1")
+                .mode(Mode.REDEFINE)
+                .description("")
+                .outcome(Outcome.APPLIED)
+                .reason(Reason.NONE)
+                .message("applied")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ofMillis(15))
+                .time(TIME)
+                .undoes(0)
+                .build();
+        HotfixReport refused = HotfixReport.builder()
+                .id(7)
+                .source("file:/b.jar")
+                .sha256("")
+                .target("")
+                .fromVersion("")
+                .toVersion("")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.REFUSED)
+                .reason(Reason.UNREADABLE)
+                .message("refused: cannot read file:/b.jar")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         String[] lines = Reports.table(List.of(longVersions, refused)).split("\n");
 
@@ -140,10 +292,26 @@ public class ReportsTest {
 
     @Test
     public void anInterruptedAttemptShowsWhatTheRestartKeptBelowIt() {
-        HotfixReport interrupted = new HotfixReport(3, "file:/fix.jar", "", "example.webapp.economy", "1.0.0",
-                "1.0.1", Mode.SWAP, "", Outcome.INTERRUPTED, Reason.NONE, "interrupted: the server stopped before "
-                        + "this hotfix finished; example.webapp.economy 1.0.0 runs, as before it",
-                List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, TIME, 0);
+        HotfixReport interrupted = HotfixReport.builder()
+                .id(3)
+                .source("file:/fix.jar")
+                .sha256("")
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(Outcome.INTERRUPTED)
+                .reason(Reason.NONE)
+                .message("interrupted: the server stopped before " + "this hotfix finished; example.webapp.economy 1.0.0 runs, as before it")
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(TIME)
+                .undoes(0)
+                .build();
 
         String[] lines = Reports.table(List.of(interrupted)).split("\n");
 

@@ -33,7 +33,7 @@ import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
-import hotfix.runtime.internal.pipeline.Mutator;
+import hotfix.runtime.internal.inspect.Mutator;
 
 /**
  * The example's real hotfix, corrupted in many ways with a fixed seed and given to the manager

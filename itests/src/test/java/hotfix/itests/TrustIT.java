@@ -27,7 +27,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 import example.webapp.api.EconomyException;
-import hotfix.runtime.internal.pipeline.Keys;
+import hotfix.runtime.internal.inspect.Keys;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;

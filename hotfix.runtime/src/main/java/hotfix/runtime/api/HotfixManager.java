@@ -11,10 +11,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * deploy directory, and code that finds this service through its {@code BundleContext}).
  * <p>
  * A hotfix is an ordinary bundle jar whose {@code Bundle-SymbolicName} names the installed
- * bundle it fixes and whose {@code Bundle-Version} is higher. Optional headers:
- * {@code Hotfix-Target-Version} (a version range the installed target must be in),
- * {@code Hotfix-Mode} ({@code swap}, the default, or {@code redefine}) and
- * {@code Hotfix-Description}.
+ * bundle it fixes and whose {@code Bundle-Version} is higher. Optional headers, each
+ * explained in {@link HotfixHeaders}: {@code Hotfix-Target-Version} (a version range the
+ * installed target must be in), {@code Hotfix-Mode} ({@code swap}, the default, or
+ * {@code redefine}), {@code Hotfix-Methods} (with {@code redefine}: only these methods' new
+ * bodies are taken) and {@code Hotfix-Description}. An application bundle opts out of hotfixes
+ * with {@code Hotfix-Enabled: false}.
  * <p>
  * Before anything touches the framework, a jar must keep the limits and rules that keep hostile
  * jars out ({@link Reason#UNSAFE_JAR}, {@link Reason#INVALID_CLASS}). When the framework property

@@ -23,8 +23,8 @@ import hotfix.runtime.internal.mediation.Mediator;
 import hotfix.runtime.internal.mediation.ProxyFactory;
 import hotfix.runtime.internal.pipeline.Diagnostics;
 import hotfix.runtime.internal.pipeline.Pipeline;
-import hotfix.runtime.internal.pipeline.Redefinitions;
-import hotfix.runtime.internal.pipeline.Restore;
+import hotfix.runtime.internal.redefine.Redefinitions;
+import hotfix.runtime.internal.journal.Restore;
 
 /**
  * Starts the runtime. An activator rather than a DS component because of ordering: the

@@ -9,11 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +23,8 @@ import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.internal.deploy.DeployedJars.Entry;
+import hotfix.runtime.internal.inspect.JarRules;
+import hotfix.runtime.internal.inspect.Sha256;
 
 /**
  * One pass over the deploy directory, run by the watcher's thread at every poll: brings what is
@@ -38,9 +37,6 @@ final class DeployScanner {
     interface Log {
         void log(System.Logger.Level level, String message, Throwable thrown);
     }
-
-    /** The pipeline refuses larger jars; reading more of one would only cost memory. */
-    static final int LARGEST_JAR = 64 * 1024 * 1024;
 
     private final HotfixManager manager;
     private final Path directory;
@@ -246,8 +242,8 @@ final class DeployScanner {
         byte[] bytes;
         String sha256;
         try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(LARGEST_JAR + 1);
-            sha256 = bytes.length > LARGEST_JAR ? sha256(file) : sha256(bytes);
+            bytes = in.readNBytes(JarRules.MAX_JAR_BYTES + 1);
+            sha256 = bytes.length > JarRules.MAX_JAR_BYTES ? Sha256.of(file) : Sha256.of(bytes);
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
@@ -255,7 +251,7 @@ final class DeployScanner {
             hold(name, "cannot read it: " + e);
             return;
         }
-        String incomplete = bytes.length > LARGEST_JAR ? null : Stability.incomplete(bytes);
+        String incomplete = bytes.length > JarRules.MAX_JAR_BYTES ? null : Stability.incomplete(bytes);
         if (incomplete != null) {
             hold(name, incomplete);
             stability.settle(name);
@@ -292,7 +288,7 @@ final class DeployScanner {
         busy();
         publish();
         // the bytes hashed are the bytes applied; the file's URI names them in the history
-        HotfixReport report = bytes.length > LARGEST_JAR ? manager.install(file.toUri(), options)
+        HotfixReport report = bytes.length > JarRules.MAX_JAR_BYTES ? manager.install(file.toUri(), options)
                 : manager.install(file.toUri().toString(), new ByteArrayInputStream(bytes), options);
         if (report.reason() == Reason.BUSY) {
             throw new Busy();
@@ -415,29 +411,6 @@ final class DeployScanner {
         });
         byName.forEach((name, problem) -> now.add(name + ": " + problem));
         problems = List.copyOf(now);
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = digest();
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     /** Another hotfix is being applied: stop this pass and go on at the next poll. */

@@ -13,14 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +26,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import hotfix.runtime.api.HotfixReport;
-import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Outcome;
-import hotfix.runtime.api.Reason;
+import hotfix.runtime.internal.inspect.Sha256;
 
 /**
  * Keeps every attempt's report, and for an applied hotfix the jar of the version it replaced,
@@ -132,11 +126,11 @@ public final class Journal {
             Properties properties = toProperties(intent);
             if (previousJar != null) {
                 write(previousFile(id), out -> out.write(previousJar));
-                properties.setProperty("previousSha256", sha256(previousJar));
+                properties.setProperty("previousSha256", Sha256.of(previousJar));
             }
             if (classes != null) {
                 write(classesFile(id), out -> out.write(classes));
-                properties.setProperty("classesSha256", sha256(classes));
+                properties.setProperty("classesSha256", Sha256.of(classes));
             }
             properties.setProperty(STATE, BEGUN);
             store(id, properties);
@@ -251,7 +245,7 @@ public final class Journal {
     private void check(long id, Path file, byte[] bytes, String key) throws IOException {
         Properties record = read(attempts.resolve(id + ".properties"));
         String expected = record == null ? null : record.getProperty(key);
-        if (expected != null && !expected.equals(sha256(bytes))) {
+        if (expected != null && !expected.equals(Sha256.of(bytes))) {
             throw new IOException(file.getFileName() + " is damaged: its SHA-256 is not the one hotfix " + id
                     + " recorded");
         }
@@ -286,7 +280,7 @@ public final class Journal {
             try {
                 Properties properties = read(file);
                 verifyChecksum(properties);
-                Entry entry = new Entry(fromProperties(properties), properties.getProperty("previousLocation"),
+                Entry entry = new Entry(ReportRecord.read(properties), properties.getProperty("previousLocation"),
                         Integer.parseInt(properties.getProperty("startLevel", "0")),
                         properties.getProperty("location"));
                 loaded.add(entry);
@@ -359,16 +353,9 @@ public final class Journal {
     private static String checksum(Properties properties) {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(properties).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-        return sha256(text.toString().getBytes(StandardCharsets.UTF_8));
+        return Sha256.of(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
     private interface Writer {
         void write(OutputStream out) throws IOException;
@@ -392,7 +379,7 @@ public final class Journal {
     }
 
     static Properties toProperties(Entry entry) {
-        Properties p = toProperties(entry.report());
+        Properties p = ReportRecord.write(entry.report());
         if (entry.previousLocation() != null) {
             p.setProperty("previousLocation", entry.previousLocation());
         }
@@ -403,84 +390,5 @@ public final class Journal {
             p.setProperty("location", entry.location());
         }
         return p;
-    }
-
-    static Properties toProperties(HotfixReport report) {
-        Properties p = new Properties();
-        p.setProperty("id", Long.toString(report.id()));
-        p.setProperty("source", report.source());
-        p.setProperty("sha256", report.sha256());
-        p.setProperty("signer", report.signer());
-        p.setProperty("target", report.target());
-        p.setProperty("fromVersion", report.fromVersion());
-        p.setProperty("toVersion", report.toVersion());
-        p.setProperty("mode", report.mode().name());
-        p.setProperty("description", report.description());
-        p.setProperty("outcome", report.outcome().name());
-        p.setProperty("reason", report.reason().name());
-        p.setProperty("message", report.message());
-        putList(p, "services", report.services());
-        putList(p, "classes", report.classes());
-        putList(p, "notes", report.notes());
-        p.setProperty("stages", String.join(",", report.stages().keySet()));
-        report.stages().forEach((stage, took) -> p.setProperty("stage." + stage, Long.toString(took.toNanos())));
-        p.setProperty("pause", Long.toString(report.pause().toNanos()));
-        p.setProperty("time", report.time().toString());
-        p.setProperty("undoes", Long.toString(report.undoes()));
-        return p;
-    }
-
-    static HotfixReport fromProperties(Properties p) {
-        Map<String, Duration> stages = new LinkedHashMap<>();
-        String names = p.getProperty("stages", "");
-        if (!names.isEmpty()) {
-            for (String stage : names.split(",")) {
-                stages.put(stage, Duration.ofNanos(Long.parseLong(required(p, "stage." + stage))));
-            }
-        }
-        return new HotfixReport(
-                Long.parseLong(required(p, "id")),
-                required(p, "source"),
-                p.getProperty("sha256", ""),
-                p.getProperty("signer", ""),
-                p.getProperty("target", ""),
-                p.getProperty("fromVersion", ""),
-                p.getProperty("toVersion", ""),
-                Mode.valueOf(required(p, "mode")),
-                p.getProperty("description", ""),
-                Outcome.valueOf(required(p, "outcome")),
-                Reason.valueOf(required(p, "reason")),
-                p.getProperty("message", ""),
-                getList(p, "services"),
-                getList(p, "classes"),
-                getList(p, "notes"),
-                stages,
-                Duration.ofNanos(Long.parseLong(p.getProperty("pause", "0"))),
-                Instant.parse(required(p, "time")),
-                Long.parseLong(p.getProperty("undoes", "0")));
-    }
-
-    private static String required(Properties p, String key) {
-        String value = p.getProperty(key);
-        if (value == null) {
-            throw new IllegalArgumentException("missing '" + key + "'");
-        }
-        return value;
-    }
-
-    private static void putList(Properties p, String key, List<String> values) {
-        p.setProperty(key + ".count", Integer.toString(values.size()));
-        for (int i = 0; i < values.size(); i++) {
-            p.setProperty(key + "." + i, values.get(i));
-        }
-    }
-
-    private static List<String> getList(Properties p, String key) {
-        int count = Integer.parseInt(p.getProperty(key + ".count", "0"));
-        List<String> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            values.add(required(p, key + "." + i));
-        }
-        return values;
     }
 }

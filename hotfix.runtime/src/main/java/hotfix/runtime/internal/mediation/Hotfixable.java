@@ -6,15 +6,14 @@ import java.util.Locale;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 
+import hotfix.runtime.api.HotfixHeaders;
+
 /**
  * Which bundles a hotfix may replace, and so whose services are mediated: every bundle but the
  * framework, the runtime and shell, and platform bundles, unless it opts out with
  * {@code Hotfix-Enabled: false}. Users change no code and add no header for the common case.
  */
 public final class Hotfixable {
-
-    /** Manifest header with which a bundle opts out of hotfixes (and of mediation). */
-    public static final String OPT_OUT_HEADER = "Hotfix-Enabled";
 
     /** Framework property listing more symbolic-name prefixes to treat as infrastructure. */
     public static final String INFRASTRUCTURE_PROPERTY = "hotfix.infrastructure";
@@ -52,9 +51,9 @@ public final class Hotfixable {
         if (name == null) {
             return "it has no symbolic name";
         }
-        String optOut = bundle.getHeaders("").get(OPT_OUT_HEADER);
+        String optOut = bundle.getHeaders("").get(HotfixHeaders.ENABLED);
         if (optOut != null && optOut.trim().toLowerCase(Locale.ROOT).equals("false")) {
-            return "it opts out with " + OPT_OUT_HEADER + ": false";
+            return "it opts out with " + HotfixHeaders.ENABLED + ": false";
         }
         if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
             return "it is a fragment";

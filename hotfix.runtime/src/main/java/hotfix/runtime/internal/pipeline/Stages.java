@@ -1,45 +1,79 @@
 package hotfix.runtime.internal.pipeline;
 
 import java.time.Duration;
+import java.util.List;
 
-import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+
+import hotfix.runtime.internal.inspect.Refusal;
 
 /**
- * The stages of one mode of hotfix, in the order the pipeline runs them. Every stage that
- * changes something pushes its undo first; past {@link #resume()} nothing is undone.
+ * One mode of hotfix (swap, redefine): its stages, in the order an {@link Attempt} runs them, and
+ * what it plans and records. A mode owns its plan and its lists; every stage before the point of
+ * no return that changes something pushes its undo on the attempt's {@link Undo} first.
  */
 interface Stages {
 
-    /** Finds the target and checks the hotfix may apply to it. */
-    Bundle inspect(HotfixJar jar, boolean rollback) throws Refusal;
+    /**
+     * Inspect: finds the target and checks the hotfix may apply to it.
+     *
+     * @return the version the target runs now, which the hotfix replaces
+     */
+    Version inspect() throws Refusal;
 
-    /** Decides what will change, and refuses what cannot; a dry run stops after it. */
+    /** Plan: decides what will change, and refuses what cannot; a dry run stops after it. */
     void plan() throws Refusal;
 
-    /** Prepares everything that can be prepared with calls still running. */
-    void stage(String location) throws Refusal;
+    /** @return what the journal must hold before {@link #stage} installs anything */
+    Payload payload(String location);
 
-    /** Holds new calls to what changes and drains the calls inside. */
-    void quiesce(Duration timeout) throws Refusal;
+    /** Stage: prepares everything that can be prepared with calls still running. */
+    void stage(String location, Undo undo) throws Refusal;
 
-    /** Makes the change, inside the quiesced window. */
+    /** Quiesce: holds new calls to what changes and drains the calls inside. */
+    void quiesce(Duration timeout, Undo undo) throws Refusal;
+
+    /** Commit: makes the change, inside the quiesced window. */
     void commit() throws Refusal;
 
-    /** @return {@link System#nanoTime()} when the gate opened: the end of the pause */
+    /**
+     * Resume, the first step past the point of no return: lets held calls through, to the new
+     * version.
+     *
+     * @return {@link System#nanoTime()} when they were let through: the end of the pause
+     */
     long resume();
 
-    /** Cleans up after the old version; never undone. */
+    /** Retire: cleans up after the old version, once the hotfix is journaled; never undone. */
     void retire();
 
+    /** Keeps in memory what a later rollback of the applied attempt {@code id} needs. */
+    void remember(long id);
+
+    /** @return what the plan changes, as a dry run says it: "swapping 3 service(s)" */
+    String planned();
+
+    /** @return what was changed, as the report says it: "3 service(s) swapped" */
+    String changed();
+
+    /** @return the services swapped, added or removed, one line each */
+    List<String> services();
+
+    /** @return the classes redefined, replaced or added, one line each */
+    List<String> classes();
+
+    /** @return what an operator should know besides */
+    List<String> notes();
+
     /**
-     * @return what a rollback puts back, once planned: the jar of the version being replaced,
-     *         or the classes being redefined as they are now
+     * What the journal records ahead, before an attempt installs anything.
+     *
+     * @param previousJar      the jar a rollback re-installs; null for a rollback
+     * @param classes          the classes a restart puts back in place; null unless redefined
+     * @param previousLocation where the version being replaced was installed from; or null
+     * @param startLevel       the start level of the bundle being replaced; or 0
+     * @param location         where the attempt installs a bundle; null if it installs none
      */
-    byte[] previousJar();
-
-    /** @return where the version being replaced was installed from, once inspected; or null */
-    String previousLocation();
-
-    /** @return the start level of the bundle being replaced, once inspected; or 0 */
-    int startLevel();
+    record Payload(byte[] previousJar, byte[] classes, String previousLocation, int startLevel, String location) {
+    }
 }

@@ -25,6 +25,7 @@ import hotfix.runtime.api.HotfixStatus;
 import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
+import hotfix.runtime.internal.inspect.Sha256;
 
 /**
  * A HotfixManager with the rules the watcher relies on and nothing else: a jar applies when its
@@ -63,7 +64,7 @@ final class FakeManager implements HotfixManager {
         if (!inProgress.isEmpty()) {
             return record(report(name, "", "", "", Outcome.REFUSED, Reason.BUSY, "refused: busy", 0));
         }
-        String sha256 = DeployScanner.sha256(bytes);
+        String sha256 = Sha256.of(bytes);
         Manifest manifest;
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes))) {
             manifest = in.getManifest();
@@ -157,7 +158,25 @@ final class FakeManager implements HotfixManager {
 
     private HotfixReport report(String source, String sha256, String target, String toVersion, Outcome outcome,
             Reason reason, String message, long undoes) {
-        return new HotfixReport(++lastId, source, sha256, target, "", toVersion, Mode.SWAP, "", outcome, reason,
-                message, List.of(), List.of(), List.of(), Map.of(), Duration.ZERO, Instant.now(), undoes);
+        return HotfixReport.builder()
+                .id(++lastId)
+                .source(source)
+                .sha256(sha256)
+                .target(target)
+                .fromVersion("")
+                .toVersion(toVersion)
+                .mode(Mode.SWAP)
+                .description("")
+                .outcome(outcome)
+                .reason(reason)
+                .message(message)
+                .services(List.of())
+                .classes(List.of())
+                .notes(List.of())
+                .stages(Map.of())
+                .pause(Duration.ZERO)
+                .time(Instant.now())
+                .undoes(undoes)
+                .build();
     }
 }

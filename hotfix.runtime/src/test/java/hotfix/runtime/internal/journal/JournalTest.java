@@ -161,16 +161,12 @@ public class JournalTest {
     @Test
     public void theSignerIsKeptAndAnOlderRecordHasNone() {
         HotfixReport unsigned = report(3, Outcome.APPLIED, 0);
-        HotfixReport signed = new HotfixReport(unsigned.id(), unsigned.source(), unsigned.sha256(),
-                "CN=Hotfix Release,O=Example", unsigned.target(), unsigned.fromVersion(), unsigned.toVersion(),
-                unsigned.mode(), unsigned.description(), unsigned.outcome(), unsigned.reason(), unsigned.message(),
-                unsigned.services(), unsigned.classes(), unsigned.notes(), unsigned.stages(), unsigned.pause(),
-                unsigned.time(), unsigned.undoes());
+        HotfixReport signed = unsigned.toBuilder().signer("CN=Hotfix Release,O=Example").build();
 
-        assertEquals(signed, Journal.fromProperties(Journal.toProperties(signed)));
-        java.util.Properties older = Journal.toProperties(signed);
+        assertEquals(signed, ReportRecord.read(ReportRecord.write(signed)));
+        java.util.Properties older = ReportRecord.write(signed);
         older.remove("signer");
-        assertEquals(unsigned, Journal.fromProperties(older));
+        assertEquals(unsigned, ReportRecord.read(older));
         assertEquals("", unsigned.signer());
     }
 
@@ -178,11 +174,26 @@ public class JournalTest {
         Map<String, Duration> stages = new LinkedHashMap<>();
         stages.put("inspect", Duration.ofNanos(1234));
         stages.put("quiesce", Duration.ofNanos(567));
-        return new HotfixReport(id, "file:/tmp/fix.jar", "ab".repeat(32), "example.webapp.economy", "1.0.0", "1.0.1",
-                Mode.SWAP, "fix, with a comma = and a\nnewline", outcome,
-                outcome == Outcome.REFUSED ? Reason.VERSION_NOT_HIGHER : Reason.NONE, "what happened",
-                List.of("Shop: swapped", "Players: swapped"), List.of("example.GoldShop"), List.of(), stages,
-                Duration.ofNanos(890), Instant.parse("2026-11-25T12:00:00Z"), undoes);
+        return HotfixReport.builder()
+                .id(id)
+                .source("file:/tmp/fix.jar")
+                .sha256("ab".repeat(32))
+                .target("example.webapp.economy")
+                .fromVersion("1.0.0")
+                .toVersion("1.0.1")
+                .mode(Mode.SWAP)
+                .description("fix, with a comma = and a\nnewline")
+                .outcome(outcome)
+                .reason(outcome == Outcome.REFUSED ? Reason.VERSION_NOT_HIGHER : Reason.NONE)
+                .message("what happened")
+                .services(List.of("Shop: swapped", "Players: swapped"))
+                .classes(List.of("example.GoldShop"))
+                .notes(List.of())
+                .stages(stages)
+                .pause(Duration.ofNanos(890))
+                .time(Instant.parse("2026-11-25T12:00:00Z"))
+                .undoes(undoes)
+                .build();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -16,7 +16,7 @@ import hotfix.runtime.api.Reason;
  * central directory; inspect reads it entry by entry from the front. A crafted zip can show the
  * two readers different content (an entry the index hides, two index records for one name, an
  * index record pointing into the middle of another entry), so inspect reads both and
- * {@link HotfixJar#read(byte[])} refuses the jar unless they agree.
+ * {@link InspectedJar#read(byte[])} refuses the jar unless they agree.
  * <p>
  * Only what a hotfix jar needs is accepted: one disk, no zip64, no encryption, entries stored
  * or deflated, nothing before the first entry and nothing after the end record.

@@ -1,11 +1,10 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -57,34 +56,36 @@ public class MutatedJarTest {
     }
 
     private static Map<Reason, Integer> run(String kind, byte[] original, TrustStore trust) throws Refusal {
-        Map<String, byte[]> entries = read(original).entries;
+        InspectedJar originalJar = read(original);
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        originalJar.names().forEach(name -> entries.put(name, originalJar.entry(name)));
         boolean signed = !read(original).signers().isEmpty();
         List<Mutator.Mutant> mutants = new Mutator(original, SEED).mutants(MUTANTS);
         Map<Reason, Integer> refused = new EnumMap<>(Reason.class);
         int accepted = 0;
         for (Mutator.Mutant mutant : mutants) {
             try {
-                HotfixJar jar = HotfixJar.read(mutant.bytes());
-                TrustStore.signer(jar);
+                InspectedJar jar = InspectedJar.read(mutant.bytes());
+                jar.signer();
                 trust.check(jar, false);
                 // accepted: it must be a whole jar, its classes all checked
-                assertEquals(mutant.how(), Jars.TARGET, jar.symbolicName);
-                for (Map.Entry<String, byte[]> entry : jar.entries.entrySet()) {
-                    if (entry.getKey().endsWith(".class")) {
-                        JarRules.checkClass(entry.getKey(), entry.getValue());
+                assertEquals(mutant.how(), Jars.TARGET, jar.symbolicName());
+                for (String name : jar.names()) {
+                    if (name.endsWith(".class")) {
+                        JarRules.checkClass(name, jar.entry(name));
                     }
                 }
                 if (signed) {
                     // whatever changed in the zip, what the signature covers did not
-                    assertEquals(mutant.how(), entries.keySet(), jar.entries.keySet());
+                    assertEquals(mutant.how(), entries.keySet(), jar.names());
                     for (String name : entries.keySet()) {
-                        assertTrue(mutant.how() + ": " + name, Arrays.equals(entries.get(name), jar.entries.get(name)));
+                        assertTrue(mutant.how() + ": " + name, jar.entryEquals(name, entries.get(name)));
                     }
                 }
                 accepted++;
             } catch (Refusal refusal) {
                 assertTrue(mutant.how() + ": " + refusal.getMessage(), refusal.getMessage().length() > 20);
-                refused.merge(refusal.reason, 1, Integer::sum);
+                refused.merge(refusal.reason(), 1, Integer::sum);
             } catch (RuntimeException | Error e) {
                 throw new AssertionError("mutant " + mutant.how() + " (" + kind + ") broke inspect: " + e, e);
             }
@@ -98,9 +99,9 @@ public class MutatedJarTest {
         return refused;
     }
 
-    private static HotfixJar read(byte[] jar) {
+    private static InspectedJar read(byte[] jar) {
         try {
-            return HotfixJar.read(jar);
+            return InspectedJar.read(jar);
         } catch (Refusal e) {
             throw new AssertionError(e.getMessage(), e);
         }

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ import hotfix.runtime.api.Reason;
  * The store is read at every attempt, so certificates can be added or removed while the server
  * runs; one that cannot be read refuses every hotfix until it can (failing closed).
  */
-final class TrustStore {
+public final class TrustStore {
 
     /** A PKCS12 key store of the certificates that may sign hotfixes; unset: any jar is accepted. */
     static final String PATH_PROPERTY = "hotfix.truststore";
@@ -48,7 +48,7 @@ final class TrustStore {
     }
 
     /** @param properties the framework's properties, such as {@code BundleContext::getProperty} */
-    static TrustStore configured(UnaryOperator<String> properties) {
+    public static TrustStore configured(UnaryOperator<String> properties) {
         String path = properties.apply(PATH_PROPERTY);
         String password = properties.apply(PASSWORD_PROPERTY);
         return new TrustStore(path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.trim())),
@@ -56,19 +56,10 @@ final class TrustStore {
     }
 
     /**
-     * @return the subject of the jar's signer, trusted or not; empty if it is unsigned
-     * @throws Refusal SIGNATURE_INVALID if the signature does not cover the jar as it is
-     */
-    static String signer(HotfixJar jar) throws Refusal {
-        List<X509Certificate[]> signers = jar.signers();
-        return signers.isEmpty() ? "" : Signatures.subject(signers.get(0)[0]);
-    }
-
-    /**
      * @param rollback whether the jar is the journaled copy a rollback re-installs
      * @throws Refusal SIGNATURE_INVALID, UNSIGNED or UNTRUSTED, with the reason and what to do
      */
-    void check(HotfixJar jar, boolean rollback) throws Refusal {
+    public void check(InspectedJar jar, boolean rollback) throws Refusal {
         List<X509Certificate[]> signers = jar.signers();
         if (store.isEmpty() || rollback) {
             return;

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.journal;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,7 +14,6 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Mode;
-import hotfix.runtime.internal.journal.Journal;
 import hotfix.runtime.internal.log.RuntimeLog;
 
 /**
@@ -40,7 +39,7 @@ import hotfix.runtime.internal.log.RuntimeLog;
  */
 public final class Restore {
 
-    static final String LOCATION_PREFIX = "hotfix:";
+    private static final String LOCATION_PREFIX = "hotfix:";
 
     private final BundleContext context;
     private final Journal journal;
@@ -50,6 +49,14 @@ public final class Restore {
         this.context = context;
         this.journal = journal;
         this.log = log;
+    }
+
+    /**
+     * @return where the attempt {@code id} installs a version of a bundle: a location that says
+     *         which attempt put it there, so that a restart can tell what to keep
+     */
+    public static String location(long id, String symbolicName, String version) {
+        return LOCATION_PREFIX + id + ":" + symbolicName + "@" + version;
     }
 
     public void run() {

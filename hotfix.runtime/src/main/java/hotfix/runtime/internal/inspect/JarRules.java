@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.util.HashMap;
 import java.util.List;
@@ -16,14 +16,17 @@ import hotfix.runtime.api.Reason;
  * class files that are class files at the path of their name. Each refusal says which rule and
  * what to do. The limits are far above what a hotfix needs: a hotfix is a bundle of a few classes.
  */
-final class JarRules {
+public final class JarRules {
 
-    private static final long MIB = 1024 * 1024;
+    static final int MIB = 1024 * 1024;
 
     /** Entries in one jar: a bomb of many tiny entries stops here. */
     static final int MAX_ENTRIES = 10_000;
-    /** What the whole jar may unpack to: inspect holds all of it in memory at once. */
-    static final long MAX_TOTAL_BYTES = 64 * MIB;
+    /**
+     * What a jar may weigh, read whole, and what all its entries may unpack to: inspect holds all
+     * of it in memory at once, packed and unpacked.
+     */
+    public static final int MAX_JAR_BYTES = 64 * MIB;
     /** What one entry may unpack to: the largest class file is a few hundred KiB. */
     static final long MAX_ENTRY_BYTES = 16 * MIB;
     /**
@@ -65,8 +68,8 @@ final class JarRules {
                         + ", more than the " + mib(MAX_ENTRY_BYTES) + " allowed for one entry");
             }
             total += entry.size();
-            if (total > MAX_TOTAL_BYTES) {
-                throw CentralDirectory.unsafe("it unpacks to more than the " + mib(MAX_TOTAL_BYTES) + " allowed");
+            if (total > MAX_JAR_BYTES) {
+                throw CentralDirectory.unsafe("it unpacks to more than the " + mib(MAX_JAR_BYTES) + " allowed");
             }
         }
         for (CentralDirectory.Entry entry : index) {

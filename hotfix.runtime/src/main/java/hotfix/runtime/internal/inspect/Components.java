@@ -1,9 +1,8 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -16,7 +15,7 @@ import org.w3c.dom.NodeList;
  * The Declarative Services components a jar declares, read from its descriptors without
  * installing it: what a dry run can say the new version will register.
  */
-final class Components {
+public final class Components {
 
     /**
      * One component that provides services.
@@ -24,14 +23,14 @@ final class Components {
      * @param name       its {@code component.name}
      * @param interfaces the interfaces it provides
      */
-    record Declared(String name, List<String> interfaces) {
+    public record Declared(String name, List<String> interfaces) {
     }
 
     private Components() {
     }
 
-    static List<Declared> declared(HotfixJar jar) throws Refusal {
-        String header = jar.headers.getValue("Service-Component");
+    public static List<Declared> declared(InspectedJar jar) throws Refusal {
+        String header = jar.header("Service-Component");
         List<Declared> declared = new ArrayList<>();
         if (header == null) {
             return declared;
@@ -39,9 +38,9 @@ final class Components {
         for (String clause : header.split(",")) {
             String path = clause.split(";", 2)[0].trim();
             Pattern glob = Pattern.compile(Pattern.quote(path).replace("*", "\\E[^/]*\\Q"));
-            for (Map.Entry<String, byte[]> entry : jar.entries.entrySet()) {
-                if (glob.matcher(entry.getKey()).matches()) {
-                    parse(entry.getKey(), entry.getValue(), declared);
+            for (String name : jar.names()) {
+                if (glob.matcher(name).matches()) {
+                    parse(name, jar.entry(name), declared);
                 }
             }
         }

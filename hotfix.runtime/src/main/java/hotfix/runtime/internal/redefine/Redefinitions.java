@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.redefine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -25,6 +26,7 @@ import org.osgi.framework.wiring.BundleWiring;
 
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Mode;
+import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.journal.Journal;
 import hotfix.runtime.internal.log.RuntimeLog;
 
@@ -43,7 +45,7 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     private final Journal journal;
     private final RuntimeLog log;
     private volatile Map<String, Target> targets = Map.of();
-    private final Map<Long, List<ClassDefinition>> exported = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, List<ClassDefinition>> exported = new ConcurrentHashMap<>();
 
     /** What runs in one target: the redefined classes and the added ones, by binary name. */
     private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added) {
@@ -92,20 +94,20 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     }
 
     /** @return the version a target runs at: that of its last redefinition, or its bundle's */
-    Version version(Bundle bundle) {
+    public Version version(Bundle bundle) {
         Target target = targets.get(key(bundle));
         return target != null && target.version().compareTo(bundle.getVersion()) > 0 ? target.version()
                 : bundle.getVersion();
     }
 
     /** @return the bytes a class of the target runs now, if a hotfix redefined it */
-    Optional<byte[]> current(Bundle bundle, String name) {
+    public Optional<byte[]> current(Bundle bundle, String name) {
         Target target = targets.get(key(bundle));
         return target == null ? Optional.empty() : Optional.ofNullable(target.redefined().get(name));
     }
 
     /** @return the bytes of a class a hotfix added to the target, if one did */
-    Optional<byte[]> added(Bundle bundle, String name) {
+    public Optional<byte[]> added(Bundle bundle, String name) {
         Target target = targets.get(key(bundle));
         return target == null ? Optional.empty() : Optional.ofNullable(target.added().get(name));
     }
@@ -116,28 +118,28 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
      * restart the old exporter is gone, importers are wired to the new version, and a rollback
      * swap finds the difference in the new version's exported classes by itself.
      */
-    void rememberExported(long id, List<ClassDefinition> originals) {
+    public void rememberExported(long id, List<ClassDefinition> originals) {
         if (!originals.isEmpty()) {
             exported.put(id, List.copyOf(originals));
         }
     }
 
     /** @return the exported classes to redefine back when hotfix {@code id} is rolled back */
-    List<ClassDefinition> exportedOriginals(long id) {
+    public List<ClassDefinition> exportedOriginals(long id) {
         return exported.getOrDefault(id, List.of());
     }
 
     /** Forgets them once the rollback is done. */
-    void forgetExported(long id) {
+    public void forgetExported(long id) {
         exported.remove(id);
     }
 
     /** @return the journal's record of one redefine-mode hotfix's classes */
-    static byte[] pack(Bundle bundle, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+    public static byte[] pack(Bundle bundle, Map<String, byte[]> redefined, Map<String, byte[]> added) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        redefined.forEach((name, bytes) -> entries.put("redefined/" + Targets.path(name), bytes));
-        added.forEach((name, bytes) -> entries.put("added/" + Targets.path(name), bytes));
-        return Targets.jar(Map.of(Constants.BUNDLE_SYMBOLICNAME, bundle.getSymbolicName(),
+        redefined.forEach((name, bytes) -> entries.put("redefined/" + JarBytes.path(name), bytes));
+        added.forEach((name, bytes) -> entries.put("added/" + JarBytes.path(name), bytes));
+        return JarBytes.write(Map.of(Constants.BUNDLE_SYMBOLICNAME, bundle.getSymbolicName(),
                 Constants.BUNDLE_VERSION, bundle.getVersion().toString()), entries);
     }
 

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -31,20 +32,21 @@ final class Signatures {
     }
 
     /**
-     * @param jar a jar that {@link HotfixJar#read(byte[])} accepted: every entry unpacks within
-     *            the limits, so reading it again is bounded
+     * @param bytes a jar that {@link InspectedJar#read(byte[])} found within the rules: every
+     *              entry unpacks within the limits, so reading it again is bounded
+     * @param names the names of its entries
      * @return the certificate chains, signer first, that signed every entry of the jar, in a
      *         stable order; empty if the jar is not signed at all
      * @throws Refusal SIGNATURE_INVALID if the jar is signed but the signature does not hold
      */
-    static List<X509Certificate[]> signers(HotfixJar jar) throws Refusal {
-        if (jar.entries.keySet().stream().noneMatch(Signatures::isSignatureFile)) {
+    static List<X509Certificate[]> signers(byte[] bytes, Set<String> names) throws Refusal {
+        if (names.stream().noneMatch(Signatures::isSignatureFile)) {
             return List.of();
         }
         Map<X509Certificate, X509Certificate[]> common = null;
         List<String> seen = new ArrayList<>();
         Manifest manifest;
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.bytes), true)) {
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes), true)) {
             manifest = in.getManifest();
             for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
                 // the digest is checked, and the signers known, once the entry is read to its end

@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -67,33 +67,33 @@ public class TrustStoreTest {
 
     @Test
     public void withoutATrustStoreAnUnsignedJarIsAcceptedAndHasNoSigner() throws Refusal {
-        HotfixJar jar = HotfixJar.read(unsigned());
+        InspectedJar jar = InspectedJar.read(unsigned());
 
         NONE.check(jar, false);
-        assertEquals("", TrustStore.signer(jar));
+        assertEquals("", jar.signer());
     }
 
     @Test
     public void withoutATrustStoreASignedJarIsAcceptedAndItsSignerRecorded() throws Refusal {
-        HotfixJar jar = HotfixJar.read(keys.sign(unsigned(), "stranger"));
+        InspectedJar jar = InspectedJar.read(keys.sign(unsigned(), "stranger"));
 
         NONE.check(jar, false);
-        assertEquals(STRANGER, TrustStore.signer(jar));
+        assertEquals(STRANGER, jar.signer());
     }
 
     @Test
     public void aJarSignedByATrustedCertificateIsAccepted() throws Refusal {
-        HotfixJar jar = HotfixJar.read(keys.sign(unsigned(), "release"));
+        InspectedJar jar = InspectedJar.read(keys.sign(unsigned(), "release"));
 
         store(trusted, "trustpass").check(jar, false);
         store(openStore, null).check(jar, false);
-        assertEquals(RELEASE, TrustStore.signer(jar));
+        assertEquals(RELEASE, jar.signer());
     }
 
     @Test
     public void anUnsignedJarIsRefusedWhenAStoreIsConfigured() throws Refusal {
         Refusal refusal = assertThrows(Refusal.class,
-                () -> store(trusted, "trustpass").check(HotfixJar.read(unsigned()), false));
+                () -> store(trusted, "trustpass").check(InspectedJar.read(unsigned()), false));
 
         assertRefusal(refusal, Reason.UNSIGNED, "the jar is not signed, and hotfix.truststore (" + trusted + ")");
         assertRefusal(refusal, Reason.UNSIGNED, "sign it");
@@ -101,7 +101,7 @@ public class TrustStoreTest {
 
     @Test
     public void aRollbackNeedsNoSignature() throws Refusal {
-        store(trusted, "trustpass").check(HotfixJar.read(unsigned()), true);
+        store(trusted, "trustpass").check(InspectedJar.read(unsigned()), true);
     }
 
     @Test
@@ -129,7 +129,7 @@ public class TrustStoreTest {
                 entries -> entries.put(NOTES, "gives everyone gold\n".getBytes(StandardCharsets.UTF_8)));
 
         assertRefused(trusted, "trustpass", tampered, Reason.SIGNATURE_INVALID, "changed after it was signed");
-        Refusal refusal = assertThrows(Refusal.class, () -> TrustStore.signer(HotfixJar.read(tampered)));
+        Refusal refusal = assertThrows(Refusal.class, () -> InspectedJar.read(tampered).signer());
         assertRefusal(refusal, Reason.SIGNATURE_INVALID, "digest error for " + NOTES);
     }
 
@@ -176,7 +176,7 @@ public class TrustStoreTest {
 
     @Test
     public void aJarSignedByTwoSignersOneOfThemTrustedIsAccepted() throws Refusal {
-        HotfixJar jar = HotfixJar.read(keys.sign(keys.sign(unsigned(), "stranger"), "release"));
+        InspectedJar jar = InspectedJar.read(keys.sign(keys.sign(unsigned(), "stranger"), "release"));
 
         store(trusted, "trustpass").check(jar, false);
     }
@@ -195,19 +195,19 @@ public class TrustStoreTest {
                 "hotfix.truststore.password", "trustpass");
         TrustStore store = TrustStore.configured(properties::get);
 
-        store.check(HotfixJar.read(keys.sign(unsigned(), "release")), false);
-        assertThrows(Refusal.class, () -> store.check(HotfixJar.read(unsigned()), false));
-        TrustStore.configured(name -> null).check(HotfixJar.read(unsigned()), false);
+        store.check(InspectedJar.read(keys.sign(unsigned(), "release")), false);
+        assertThrows(Refusal.class, () -> store.check(InspectedJar.read(unsigned()), false));
+        TrustStore.configured(name -> null).check(InspectedJar.read(unsigned()), false);
     }
 
     private static void assertRefused(Path store, String password, byte[] jar, Reason reason, String words) {
         Refusal refusal = assertThrows(Refusal.class, () -> (store == null ? NONE : store(store, password))
-                .check(HotfixJar.read(jar), false));
+                .check(InspectedJar.read(jar), false));
         assertRefusal(refusal, reason, words);
     }
 
     static void assertRefusal(Refusal refusal, Reason reason, String words) {
-        assertEquals(refusal.getMessage(), reason, refusal.reason);
+        assertEquals(refusal.getMessage(), reason, refusal.reason());
         assertTrue("'" + refusal.getMessage() + "' should say '" + words + "'", refusal.getMessage().contains(words));
     }
 }

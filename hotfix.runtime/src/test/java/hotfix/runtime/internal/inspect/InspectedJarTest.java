@@ -1,4 +1,4 @@
-package hotfix.runtime.internal.pipeline;
+package hotfix.runtime.internal.inspect;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -16,24 +16,24 @@ import java.util.zip.ZipOutputStream;
 import org.junit.Test;
 
 import hotfix.runtime.api.Reason;
-import hotfix.runtime.internal.pipeline.Jars.RawZip;
+import hotfix.runtime.internal.inspect.Jars.RawZip;
 
-/** Hostile jars are refused by {@link HotfixJar#read(byte[])} with the rule they break. */
-public class HotfixJarTest {
+/** Hostile jars are refused by {@link InspectedJar#read(byte[])} with the rule they break. */
+public class InspectedJarTest {
 
     @Test
     public void aWellFormedJarIsRead() throws Refusal {
-        HotfixJar jar = HotfixJar.read(Jars.valid());
+        InspectedJar jar = InspectedJar.read(Jars.valid());
 
-        assertEquals(Jars.TARGET, jar.symbolicName);
-        assertEquals("1.0.1", jar.version.toString());
+        assertEquals(Jars.TARGET, jar.symbolicName());
+        assertEquals("1.0.1", jar.version().toString());
         assertEquals("directories and the manifest are not entries", java.util.List.of(Jars.POINT,
-                Jars.BODY_CHANGE), java.util.List.copyOf(jar.entries.keySet()));
+                Jars.BODY_CHANGE), java.util.List.copyOf(jar.names()));
     }
 
     @Test
     public void aJarWrittenByteByByteIsReadToo() throws Refusal {
-        assertEquals(Jars.TARGET, HotfixJar.read(RawZip.hotfix().build()).symbolicName);
+        assertEquals(Jars.TARGET, InspectedJar.read(RawZip.hotfix().build()).symbolicName());
     }
 
     @Test
@@ -247,8 +247,8 @@ public class HotfixJarTest {
     }
 
     static Refusal assertRefused(Reason reason, String words, byte[] jar) {
-        Refusal refusal = assertThrows(Refusal.class, () -> HotfixJar.read(jar));
-        assertEquals(refusal.getMessage(), reason, refusal.reason);
+        Refusal refusal = assertThrows(Refusal.class, () -> InspectedJar.read(jar));
+        assertEquals(refusal.getMessage(), reason, refusal.reason());
         assertTrue("'" + refusal.getMessage() + "' should say '" + words + "'", refusal.getMessage().contains(words));
         return refusal;
     }

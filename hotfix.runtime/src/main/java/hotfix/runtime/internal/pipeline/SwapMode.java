@@ -1,0 +1,353 @@
+package hotfix.runtime.internal.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+import hotfix.runtime.api.Reason;
+import hotfix.runtime.api.StateTransfer;
+import hotfix.runtime.internal.inspect.Components;
+import hotfix.runtime.internal.inspect.InspectedJar;
+import hotfix.runtime.internal.inspect.JarBytes;
+import hotfix.runtime.internal.inspect.Refusal;
+import hotfix.runtime.internal.mediation.Mediated;
+
+/**
+ * A swap-mode hotfix: the new version of the bundle is installed beside the old one, its
+ * services take the place of the old ones behind their proxies, the old version's state is
+ * handed over, and the old version is retired.
+ */
+final class SwapMode implements Stages {
+
+    /** How long staged components may take to come up before the hotfix is refused. */
+    static final long COMPONENT_WAIT_MILLIS = 5_000;
+    static final long REFRESH_WAIT_SECONDS = 30;
+
+    private final Pipeline.Parts parts;
+    private final InspectedJar jar;
+    private final long undoes;
+    private final List<String> services = new ArrayList<>();
+    private final List<String> classes = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
+    private final Map<ServiceReference<?>, Object> newServices = new LinkedHashMap<>();
+
+    private Bundle old;
+    private String previousLocation;
+    private int startLevel;
+    private ExportedClasses exported;
+    private Bundle staged;
+    private Window window;
+
+    /** @param undoes the id of the hotfix a rollback undoes, 0 for a hotfix */
+    SwapMode(Pipeline.Parts parts, InspectedJar jar, long undoes) {
+        this.parts = parts;
+        this.jar = jar;
+        this.undoes = undoes;
+    }
+
+    @Override
+    public Version inspect() throws Refusal {
+        old = TargetLookup.find(parts.context(), parts.hotfixable(), jar);
+        if (undoes == 0) {
+            jar.checkReplaces(old.getVersion());
+        }
+        previousLocation = old.getLocation();
+        BundleStartLevel level = old.adapt(BundleStartLevel.class);
+        startLevel = level == null ? 0 : level.getStartLevel();
+        exported = ExportedClasses.plan(old, jar, parts.instrumentation(),
+                undoes != 0 ? parts.redefinitions().exportedOriginals(undoes) : List.of());
+        classes.addAll(exported.classes());
+        exported.note(old).ifPresent(notes::add);
+        return old.getVersion();
+    }
+
+    /** Plan: which services will be swapped, from the new jar's component descriptors. */
+    @Override
+    public void plan() throws Refusal {
+        List<Mediated> current = parts.mediator().servicesOf(old);
+        Map<String, Mediated> byKey = new LinkedHashMap<>();
+        for (Mediated mediated : current) {
+            if (byKey.put(mediated.matchKey(), mediated) != null) {
+                throw new Refusal(Reason.AMBIGUOUS_SERVICES, old.getSymbolicName() + " registers two services with "
+                        + mediated.matchKey() + ": cannot tell which new service replaces which");
+            }
+        }
+        Set<String> declared = new LinkedHashSet<>();
+        for (Components.Declared component : Components.declared(jar)) {
+            String key = "component " + component.name();
+            declared.add(key);
+            services.add(String.join(",", component.interfaces()) + " (" + key + "): "
+                    + (byKey.containsKey(key) ? "swapped" : "new"));
+        }
+        for (Mediated mediated : current) {
+            if (mediated.matchKey().startsWith("component ") && !declared.contains(mediated.matchKey())) {
+                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
+            }
+        }
+        for (String name : jar.names()) {
+            if (name.endsWith(".class") && !jar.entryEquals(name, JarBytes.entry(old, name))) {
+                classes.add(JarBytes.binaryName(name) + ": replaced with the bundle");
+            }
+        }
+    }
+
+    @Override
+    public Payload payload(String location) {
+        return new Payload(undoes != 0 ? null : JarBytes.repack(old), null, previousLocation, startLevel, location);
+    }
+
+    /** Stage: installs the new version beside the old, starts it hidden, gets its services. */
+    @Override
+    public void stage(String location, Undo undo) throws Refusal {
+        // installBundle returns the bundle already at a location: staging it would put a live
+        // bundle on the undo stack
+        Bundle occupant = parts.context().getBundle(location);
+        if (occupant != null) {
+            throw new Refusal(Reason.FAILED, "cannot install " + named() + " at " + location + ": "
+                    + occupant.getSymbolicName() + " " + occupant.getVersion() + " is installed there");
+        }
+        Bundle bundle;
+        try {
+            bundle = parts.context().installBundle(location, jar.open());
+        } catch (BundleException | RuntimeException e) {
+            throw new Refusal(Reason.FAILED, "cannot install " + named() + " beside the old version: "
+                    + e.getMessage());
+        }
+        staged = bundle;
+        undo.push(() -> discard(bundle));
+        parts.mediator().stage(bundle);
+        undo.push(() -> parts.mediator().unstage(bundle));
+        if (startLevel > 0) {
+            bundle.adapt(BundleStartLevel.class).setStartLevel(startLevel);
+        }
+        FrameworkWiring framework = parts.context().getBundle(0).adapt(FrameworkWiring.class);
+        if (!framework.resolveBundles(List.of(bundle))) {
+            String why;
+            try {
+                bundle.start(Bundle.START_TRANSIENT);
+                why = "the framework did not say why";
+            } catch (BundleException e) {
+                why = e.getMessage();
+            }
+            throw new Refusal(Reason.UNRESOLVED, named() + " does not resolve: " + why);
+        }
+        try {
+            bundle.start();
+        } catch (BundleException | RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new Refusal(Reason.START_FAILED, named() + " failed to start: " + cause);
+        }
+        awaitComponents(bundle);
+        match(bundle, undo);
+    }
+
+    private void awaitComponents(Bundle bundle) throws Refusal {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMPONENT_WAIT_MILLIS);
+        List<String> problems = parts.diagnostics().problems(bundle);
+        while (!problems.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            problems = parts.diagnostics().problems(bundle);
+        }
+        if (!problems.isEmpty()) {
+            throw new Refusal(Reason.START_FAILED, named() + " did not come up: " + String.join("; ", problems));
+        }
+    }
+
+    private void match(Bundle bundle, Undo undo) throws Refusal {
+        Map<String, ServiceReference<?>> byKey = new LinkedHashMap<>();
+        for (ServiceReference<?> reference : parts.mediator().staged(bundle)) {
+            if (byKey.put(Mediated.matchKey(reference), reference) != null) {
+                throw new Refusal(Reason.AMBIGUOUS_SERVICES, named() + " registers two services with "
+                        + Mediated.matchKey(reference) + ": cannot tell which replaces which");
+            }
+        }
+        services.clear();
+        for (Mediated mediated : parts.mediator().servicesOf(old)) {
+            ServiceReference<?> replacement = byKey.remove(mediated.matchKey());
+            if (replacement != null) {
+                matches.put(mediated, replacement);
+                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): swapped");
+            } else {
+                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
+            }
+        }
+        byKey.forEach((key, reference) -> services.add(key + ": new"));
+        for (ServiceReference<?> reference : matches.values()) {
+            Object service = parts.mediator().serviceOf(reference);
+            if (service == null) {
+                List<String> problems = parts.diagnostics().problems(bundle);
+                throw new Refusal(Reason.START_FAILED, named() + " did not come up: "
+                        + (problems.isEmpty() ? "the new " + Mediated.matchKey(reference) + " gave no service object"
+                                : String.join("; ", problems)));
+            }
+            newServices.put(reference, service);
+            undo.push(() -> parts.mediator().release(reference));
+        }
+    }
+
+    /** Quiesce: holds new calls to the services being replaced and drains those inside. */
+    @Override
+    public void quiesce(Duration timeout, Undo undo) throws Refusal {
+        List<Mediated> held = new ArrayList<>(matches.keySet());
+        held.addAll(parts.mediator().servicesOf(old));
+        window = new Window(parts.gate(), held);
+        window.close(timeout, undo).ifPresent(notes::add);
+    }
+
+    /** Commit: hands state over, then points every proxy at the new version. */
+    @Override
+    public void commit() throws Refusal {
+        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
+            Object before = match.getKey().service();
+            Object after = newServices.get(match.getValue());
+            if (before instanceof StateTransfer exporter) {
+                if (!(after instanceof StateTransfer importer)) {
+                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + match.getKey().matchKey()
+                            + " hands over state but the new one does not implement StateTransfer: "
+                            + "the state would be lost, so the old version keeps serving");
+                }
+                try {
+                    importer.importState(exporter.exportState());
+                } catch (RuntimeException | LinkageError e) {
+                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the new " + match.getKey().matchKey()
+                            + " refused the old version's state: " + e
+                            + "; the old version keeps its state and keeps serving");
+                }
+            }
+        }
+        exported.redefine(parts.instrumentation());
+        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
+            parts.mediator().retarget(match.getKey(), match.getValue(), newServices.get(match.getValue()));
+        }
+    }
+
+    /** Resume: opens the window; the new version serves from here on, its services visible. */
+    @Override
+    public long resume() {
+        long opened = window.open();
+        parts.mediator().commit(staged);
+        return opened;
+    }
+
+    /**
+     * Retire: stops and uninstalls the old version, and refreshes it alone when nothing else is
+     * wired to it. Never undone: by now the new version serves.
+     */
+    @Override
+    public void retire() {
+        BundleWiring wiring = old.adapt(BundleWiring.class);
+        Set<String> importers = new TreeSet<>();
+        if (wiring != null) {
+            for (BundleWire wire : wiring.getProvidedWires(null)) {
+                Bundle requirer = wire.getRequirer().getBundle();
+                if (!requirer.equals(old)) {
+                    importers.add(requirer.getSymbolicName() + " " + requirer.getVersion());
+                }
+            }
+        }
+        try {
+            old.stop();
+            old.uninstall();
+        } catch (BundleException | RuntimeException e) {
+            notes.add("the old version " + old.getSymbolicName() + " " + old.getVersion()
+                    + " could not be uninstalled: " + e.getMessage());
+            return;
+        }
+        if (importers.isEmpty()) {
+            refresh(old);
+        } else {
+            notes.add("the old revision of " + old.getSymbolicName() + " " + old.getVersion()
+                    + " is pending removal and not refreshed: " + importers
+                    + " are wired to it, and a refresh would restart them and drop their state");
+        }
+    }
+
+    /** A rollback forgets what the hotfix redefined in the old exporter; a hotfix remembers it. */
+    @Override
+    public void remember(long id) {
+        if (undoes != 0) {
+            parts.redefinitions().forgetExported(undoes);
+        } else {
+            parts.redefinitions().rememberExported(id, exported.originals());
+        }
+    }
+
+    @Override
+    public String planned() {
+        return "swapping " + services.size() + " service(s)";
+    }
+
+    @Override
+    public String changed() {
+        return services.size() + " service(s) swapped";
+    }
+
+    @Override
+    public List<String> services() {
+        return services;
+    }
+
+    @Override
+    public List<String> classes() {
+        return classes;
+    }
+
+    @Override
+    public List<String> notes() {
+        return notes;
+    }
+
+    private String named() {
+        return jar.symbolicName() + " " + jar.version();
+    }
+
+    private void refresh(Bundle bundle) {
+        CountDownLatch done = new CountDownLatch(1);
+        parts.context().getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        });
+        try {
+            if (!done.await(REFRESH_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                notes.add("the refresh of the old version did not finish within " + REFRESH_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void discard(Bundle bundle) {
+        try {
+            if (bundle.getState() != Bundle.UNINSTALLED) {
+                bundle.uninstall();
+            }
+        } catch (BundleException e) {
+            throw new IllegalStateException("cannot uninstall the staged " + bundle, e);
+        }
+        refresh(bundle);
+    }
+}

@@ -3,9 +3,9 @@ package hotfix.itests;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
 
@@ -18,13 +18,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Bundle;
@@ -37,9 +42,10 @@ import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.QuiesceGate;
 
 /**
- * Composes the framework every in-framework test runs: Felix with the platform (SCR, the Log
- * service, the HTTP Whiteboard on Jetty 12), the hotfix runtime at a lower start level than the
- * application, and the example's bundles, all as the jars this build just made.
+ * Composes the framework every in-framework test runs: Felix with the bundles, start levels and
+ * properties of the example server as it ships, {@code run-configs/webapp.bndrun} as the build
+ * resolved it, each bundle as the jar the build resolved it to. The hotfix runtime starts at a
+ * lower start level than the application (see {@code run-configs/shared.bnd}).
  * <p>
  * {@link #config()} runs in the failsafe JVM; test methods run inside the framework, in a
  * second copy of the class loaded from the probe bundle, so nothing is shared through statics:
@@ -47,13 +53,12 @@ import hotfix.runtime.api.QuiesceGate;
  */
 public abstract class HotfixTestSupport {
 
-    /** Start levels: the platform, then the runtime, then the application (Pax Exam's default, 3). */
-    static final int PLATFORM_LEVEL = 1;
-    static final int RUNTIME_LEVEL = 2;
-
     static final String BUNDLES = "hotfix.itests.bundles";
     static final String WORK = "hotfix.itests.work";
+    /** The run configuration the tests run: what webapp.jar ships. */
+    static final String RUN_CONFIGURATION = "hotfix.itests.bndrun";
     static final String HTTP_PORT = "org.osgi.service.http.port";
+    static final String RUNTIME = "hotfix.runtime";
 
     @Inject
     protected BundleContext context;
@@ -75,55 +80,73 @@ public abstract class HotfixTestSupport {
 
     @Configuration
     public Option[] config() {
+        RunConfiguration shipped = Shipped.WEBAPP;
         return options(
                 workingDirectory(System.getProperty(WORK, "target/paxexam")),
                 junitBundles(),
+                // Test-only settings, beyond what ships:
                 // pax-logging's fallback logger prints its DEBUG lines otherwise
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                // slf4j-simple reads system properties only, not the framework's
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"),
                 // keep the failsafe class path (slf4j-simple) out of the framework
                 frameworkProperty("felix.bootdelegation.implicit").value("false"),
-                // a hotfix installs its new version beside the old one
-                frameworkProperty("org.osgi.framework.bsnversion").value("multiple"),
-                // the agent failsafe starts (-javaagent), exported like the exported jars do
-                systemPackage("hotfix.agent.api;version=1.0.0"),
-                systemProperty(HTTP_PORT).value(Integer.toString(freePort())),
-                systemProperty("org.apache.felix.http.host").value("127.0.0.1"),
+                // the shipped Gogo shell as on a server with no terminal: standard input is failsafe's
+                frameworkProperty("gosh.args").value("--nointeractive"),
+                // What ships: the run properties, with a free port in place of the shipped one
+                properties(shipped, Map.of(HTTP_PORT, Integer.toString(freePort()))),
+                // the agent failsafe starts (-javaagent), exported as the exported jars do
+                composite(shipped.systemPackages().stream().map(CoreOptions::systemPackage).toArray(Option[]::new)),
+                // the level the launcher raises the framework to, above every run bundle's
+                frameworkStartLevel(shipped.beginningStartLevel()),
                 platform(),
                 runtime(),
                 application());
     }
 
+    /** @return the shipped bundles that start before the hotfix runtime */
     protected Option platform() {
-        return composite(
-                file("org.osgi.util.function").startLevel(PLATFORM_LEVEL),
-                file("org.osgi.util.promise").startLevel(PLATFORM_LEVEL),
-                file("org.osgi.service.component").startLevel(PLATFORM_LEVEL),
-                file("org.apache.felix.scr").startLevel(PLATFORM_LEVEL),
-                file("org.osgi.service.log").startLevel(PLATFORM_LEVEL),
-                file("org.apache.felix.log").startLevel(PLATFORM_LEVEL),
-                // SPI Fly must be active before slf4j-api is first used
-                file("asm").startLevel(PLATFORM_LEVEL),
-                file("asm-tree").startLevel(PLATFORM_LEVEL),
-                file("asm-analysis").startLevel(PLATFORM_LEVEL),
-                file("asm-commons").startLevel(PLATFORM_LEVEL),
-                file("asm-util").startLevel(PLATFORM_LEVEL),
-                file("org.apache.aries.spifly.dynamic.bundle").startLevel(PLATFORM_LEVEL),
-                file("slf4j-api").startLevel(RUNTIME_LEVEL),
-                file("slf4j-simple").startLevel(RUNTIME_LEVEL),
-                file("org.apache.felix.http.servlet-api").startLevel(RUNTIME_LEVEL),
-                file("commons-io").startLevel(RUNTIME_LEVEL),
-                file("commons-fileupload").startLevel(RUNTIME_LEVEL),
-                file("org.apache.felix.http.jetty12").startLevel(RUNTIME_LEVEL),
-                file("gson").startLevel(RUNTIME_LEVEL));
+        return bundles(level -> level < Shipped.WEBAPP.startLevel(RUNTIME));
     }
 
+    /** @return the hotfix runtime, and what the configuration starts at its level */
     protected Option runtime() {
-        return composite(file("hotfix.runtime").startLevel(RUNTIME_LEVEL));
+        return bundles(level -> level == Shipped.WEBAPP.startLevel(RUNTIME));
     }
 
+    /** @return the shipped bundles that start after the runtime: the example and what serves it */
     protected Option application() {
-        return composite(file("example.webapp.api"), file("example.webapp.economy"), file("example.webapp.web"));
+        return bundles(level -> level > Shipped.WEBAPP.startLevel(RUNTIME));
+    }
+
+    private static Option bundles(IntPredicate atLevel) {
+        return composite(Shipped.WEBAPP.bundles().stream()
+                .filter(bundle -> atLevel.test(bundle.startLevel()))
+                .map(bundle -> CoreOptions.bundle(bundle.jar().toURI().toString()).startLevel(bundle.startLevel()))
+                .toArray(Option[]::new));
+    }
+
+    /**
+     * The run properties as framework properties, as the bnd launcher gives them, but for its own
+     * ({@code launch.*}): Pax Exam launches here.
+     */
+    private static Option properties(RunConfiguration shipped, Map<String, String> overrides) {
+        Map<String, String> properties = new TreeMap<>(shipped.properties());
+        properties.keySet().removeIf(key -> key.startsWith("launch."));
+        properties.putAll(overrides);
+        return composite(properties.entrySet().stream()
+                .map(property -> frameworkProperty(property.getKey()).value(property.getValue()))
+                .toArray(Option[]::new));
+    }
+
+    /**
+     * The shipped configuration, read once, in the failsafe JVM only: a holder class, so that the
+     * probe's copy of this class, in the framework, never reads it.
+     */
+    private static final class Shipped {
+        static final RunConfiguration WEBAPP = RunConfiguration.read(
+                Path.of(System.getProperty(RUN_CONFIGURATION, "../run-configs/webapp.bndrun")),
+                Path.of(System.getProperty(BUNDLES, "target/bundles")));
     }
 
     /** A jar copied (version stripped) into target/bundles by the build. */

@@ -23,9 +23,6 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
@@ -57,15 +54,6 @@ public class ShellIT extends HotfixTestSupport {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private CommandSession session;
-
-    @Configuration
-    @Override
-    public Option[] config() {
-        return OptionUtils.combine(super.config(),
-                file("org.apache.felix.gogo.runtime").startLevel(PLATFORM_LEVEL),
-                file("org.apache.felix.gogo.command").startLevel(PLATFORM_LEVEL),
-                file("hotfix.shell"));
-    }
 
     @Before
     public void openSession() throws Exception {

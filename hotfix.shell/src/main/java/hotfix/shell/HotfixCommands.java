@@ -15,10 +15,13 @@ import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.HotfixStatus;
+import hotfix.runtime.api.Outcome;
 
 /**
  * The {@code hotfix} scope of the Gogo shell. Every command goes to the runtime's
- * {@link HotfixManager} and returns its answer as text; nothing here decides anything.
+ * {@link HotfixManager} and returns its answer as text, or as JSON with {@code --json}; nothing
+ * here decides anything. A refused {@code install} or {@code rollback} throws a
+ * {@link HotfixCommandException} instead, so that a script or a CI job stops there.
  */
 @Component(service = HotfixCommands.class, property = {
     "osgi.command.scope=hotfix",
@@ -37,41 +40,61 @@ public final class HotfixCommands {
         this.manager = manager;
     }
 
-    @Descriptor("apply a hotfix jar to the running server, or with --dry-run only say what it would do")
+    @Descriptor("apply a hotfix jar to the running server, or with --dry-run only say what it would do;"
+            + " a refusal fails the command, with the report as its message")
     public String install(
             @Descriptor("plan only: inspect the jar, say what would be swapped, change nothing")
             @Parameter(names = {"-n", "--dry-run"}, presentValue = "true", absentValue = "false") boolean dryRun,
             @Descriptor("how long, in milliseconds, calls in flight may take to finish before the hotfix is aborted"
                     + " (default 5000)")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "5000") long timeout,
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("the hotfix jar: a path (relative to the server's working directory) or a URL")
-            String source) {
-        if (timeout <= 0) {
-            return invalidTimeout(timeout);
-        }
+            String source) throws HotfixCommandException {
+        checkTimeout(timeout);
         URI uri;
         try {
             uri = toUri(source);
         } catch (IllegalArgumentException e) {
-            return "invalid source '" + source + "': neither a path nor a URL (" + e.getMessage()
-                    + "); nothing was changed";
+            throw new HotfixCommandException("invalid source '" + source + "': neither a path nor a URL ("
+                    + e.getMessage() + "); nothing was changed");
         }
-        return Reports.detail(manager.install(uri, new HotfixOptions(dryRun, Duration.ofMillis(timeout))));
+        return answer(manager.install(uri, new HotfixOptions(dryRun, Duration.ofMillis(timeout))), json);
+    }
+
+    /** @return the report as text (or JSON); a refusal throws it instead, so that scripts stop */
+    private static String answer(HotfixReport report, boolean json) throws HotfixCommandException {
+        String text = json ? Json.report(report) : Reports.detail(report);
+        if (report.outcome() == Outcome.REFUSED) {
+            throw new HotfixCommandException(report, text);
+        }
+        return text;
     }
 
     @Descriptor("list the hotfixes in place now, oldest first")
-    public String list() {
-        return Reports.table(manager.list());
+    public String list(
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+        return json ? Json.reports(manager.list()) : Reports.table(manager.list());
     }
 
     @Descriptor("list every hotfix attempt, applied, planned, refused or rolled back, newest first")
-    public String history() {
-        return Reports.table(manager.history());
+    public String history(
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+        return json ? Json.reports(manager.history()) : Reports.table(manager.history());
     }
 
     @Descriptor("show the state of the hotfix runtime: the gate, the deploy directory, what went wrong")
-    public String status() {
+    public String status(
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
         HotfixStatus status = manager.status();
+        if (json) {
+            List<HotfixReport> history = manager.history();
+            return Json.status(status, history.isEmpty() ? null : history.get(0));
+        }
         StringBuilder out = new StringBuilder();
         out.append("gate:         ").append(status.gateClosed() ? "closed (a hotfix is swapping)" : "open")
                 .append('\n');
@@ -101,28 +124,35 @@ public final class HotfixCommands {
     }
 
     @Descriptor("show one hotfix attempt in detail")
-    public String status(@Descriptor("the id of the attempt, as hotfix:history lists it") long id) {
+    public String status(
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the id of the attempt, as hotfix:history lists it") long id) {
         return manager.history().stream().filter(report -> report.id() == id).findFirst()
-                .map(Reports::detail).orElse("no hotfix attempt has id " + id + "; see hotfix:history");
+                .map(json ? Json::report : Reports::detail)
+                .orElse("no hotfix attempt has id " + id + "; see hotfix:history");
     }
 
-    @Descriptor("roll back an applied hotfix through the same quiesced swap: the version it replaced serves again")
+    @Descriptor("roll back an applied hotfix through the same quiesced swap: the version it replaced serves again;"
+            + " a refusal fails the command, with the report as its message")
     public String rollback(
             @Descriptor("how long, in milliseconds, calls in flight may take to finish before the rollback is aborted"
                     + " (default 5000)")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "5000") long timeout,
-            @Descriptor("the id of the applied hotfix, as hotfix:list shows it") long id) {
-        if (timeout <= 0) {
-            return invalidTimeout(timeout);
-        }
-        return Reports.detail(manager.rollback(id,
-                HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(timeout))));
+            @Descriptor("answer in JSON, for scripts")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the id of the applied hotfix, as hotfix:list shows it") long id) throws HotfixCommandException {
+        checkTimeout(timeout);
+        return answer(manager.rollback(id, HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(timeout))),
+                json);
     }
 
     // HotfixOptions would throw; an operator should read what to type instead
-    private static String invalidTimeout(long timeout) {
-        return "invalid --timeout " + timeout + ": it is in milliseconds and must be more than 0"
-                + "; nothing was changed";
+    private static void checkTimeout(long timeout) throws HotfixCommandException {
+        if (timeout <= 0) {
+            throw new HotfixCommandException("invalid --timeout " + timeout
+                    + ": it is in milliseconds and must be more than 0; nothing was changed");
+        }
     }
 
     static URI toUri(String source) {

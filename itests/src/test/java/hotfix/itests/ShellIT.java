@@ -31,8 +31,9 @@ import org.osgi.util.tracker.ServiceTracker;
 import example.webapp.api.Shop;
 
 /**
- * The {@code hotfix:*} commands as an operator types them, through Gogo's command processor:
- * each returns its answer as text and prints nothing itself. Each test has a framework of its
+ * The {@code hotfix:*} commands as an operator (or a script) types them, through Gogo's command
+ * processor: each returns its answer as text or JSON and prints nothing itself; a refusal fails
+ * the command, with the answer as its message. Each test has a framework of its
  * own, so it sees only the attempts it made.
  */
 @RunWith(PaxExam.class)
@@ -123,7 +124,7 @@ public class ShellIT extends HotfixTestSupport {
     public void aCallThatOutlastsTheTimeoutRefusesTheHotfixAndNamesTheThread() throws Exception {
         String answer;
         try (HeldRequest request = new HeldRequest(gate, "shell-it-slow-request")) {
-            answer = run("hotfix:install --timeout 300 " + quoted(jar(FIX).getPath()));
+            answer = fails("hotfix:install --timeout 300 " + quoted(jar(FIX).getPath()));
         }
 
         assertTrue(answer, answer.startsWith("refused: calls in flight did not finish within 300 ms"));
@@ -137,14 +138,14 @@ public class ShellIT extends HotfixTestSupport {
     public void aTimeoutThatIsNotPositiveIsExplained() throws Exception {
         String expected = "invalid --timeout 0: it is in milliseconds and must be more than 0; nothing was changed";
 
-        assertEquals(expected, run("hotfix:install --timeout 0 " + quoted(jar(FIX).getPath())));
-        assertEquals(expected, run("hotfix:rollback --timeout 0 1"));
+        assertEquals(expected, fails("hotfix:install --timeout 0 " + quoted(jar(FIX).getPath())));
+        assertEquals(expected, fails("hotfix:rollback --timeout 0 1"));
         assertEquals("none", run("hotfix:history"));
     }
 
     @Test
-    public void aRefusedHotfixSaysWhy() throws Exception {
-        String answer = run("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
+    public void aRefusedHotfixFailsTheCommandAndSaysWhy() throws Exception {
+        String answer = fails("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
 
         assertTrue(answer, answer.startsWith("refused: "));
         String message = answer.substring(0, answer.indexOf('\n'));
@@ -176,7 +177,7 @@ public class ShellIT extends HotfixTestSupport {
 
     @Test
     public void historyShowsEveryAttemptNewestFirstWithTheRefusalsMessage() throws Exception {
-        String refusal = run("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
+        String refusal = fails("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
         long refused = id(refusal);
         long applied = id(run("hotfix:install " + quoted(jar(FIX).getPath())));
         long rolledBack = id(run("hotfix:rollback " + applied));
@@ -200,7 +201,7 @@ public class ShellIT extends HotfixTestSupport {
         assertTrue(fresh, Pattern.compile("(?m)^redefinition: (available|not available)$").matcher(fresh).find());
         assertTrue(fresh, fresh.endsWith("\nlast attempt: none"));
 
-        String refusal = run("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
+        String refusal = fails("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
         String after = run("hotfix:status");
 
         assertTrue(after, after.endsWith("\nlast attempt: id " + id(refusal) + ", "
@@ -210,7 +211,7 @@ public class ShellIT extends HotfixTestSupport {
     @Test
     public void statusOfAnIdShowsThatAttemptInDetail() throws Exception {
         String installed = run("hotfix:install " + quoted(jar(FIX).getPath()));
-        run("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
+        fails("hotfix:install " + quoted(jar("fixture.lower-version").getPath()));
         long id = id(installed);
 
         String answer = run("hotfix:status " + id);
@@ -239,9 +240,39 @@ public class ShellIT extends HotfixTestSupport {
         assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
         assertEquals("none", run("hotfix:list"));
 
-        String again = run("hotfix:rollback " + id);
+        String again = fails("hotfix:rollback " + id);
         assertTrue(again, again.startsWith("refused: hotfix " + id + " is APPLIED and was rolled back since"));
         assertTrue(again, again.contains("\nreason:  UNKNOWN_HOTFIX\n"));
+    }
+
+    @Test
+    public void aScriptStopsAtARefusedInstall() throws Exception {
+        String script = "hotfix:install " + quoted(jar("fixture.lower-version").getPath()) + " ; hotfix:install "
+                + quoted(jar(FIX).getPath());
+
+        String message = fails(script);
+
+        assertTrue(message, message.startsWith("refused: "));
+        assertEquals("the script went on past the refusal", SHIPPED, installed(ECONOMY).getVersion().toString());
+        assertEquals("none", run("hotfix:list"));
+    }
+
+    @Test
+    public void jsonAnswersAreForMachines() throws Exception {
+        String applied = run("hotfix:install --json " + quoted(jar(FIX).getPath()));
+        assertTrue(applied, applied.startsWith("{\"id\":"));
+        assertTrue(applied, applied.contains("\"outcome\":\"APPLIED\""));
+        assertTrue(applied, applied.contains("\"target\":\"" + ECONOMY + "\""));
+        assertTrue(applied, applied.contains("\"pastPointOfNoReturn\":true"));
+
+        String list = run("hotfix:list --json");
+        assertTrue(list, list.startsWith("[{\"id\":") && list.endsWith("}]"));
+        String refused = fails("hotfix:install -j " + quoted(jar("fixture.lower-version").getPath()));
+        assertTrue(refused, refused.startsWith("{\"id\":") && refused.contains("\"reason\":\"VERSION_NOT_HIGHER\""));
+        String history = run("hotfix:history --json");
+        assertTrue(history, history.startsWith("[{\"id\":") && history.contains("\"outcome\":\"REFUSED\""));
+        String status = run("hotfix:status --json");
+        assertTrue(status, status.startsWith("{\"gateClosed\":false,") && status.contains("\"applied\":1,"));
     }
 
     @Test
@@ -268,6 +299,21 @@ public class ShellIT extends HotfixTestSupport {
         assertEquals(command + " printed", "", printed());
         assertNotNull(command + " returned nothing", value);
         return String.valueOf(session.format(value, Converter.INSPECT));
+    }
+
+    /**
+     * Runs one command line that must fail, as a refusal fails: the session sees the shell's
+     * HotfixCommandException, nothing is printed, and its message is the whole answer.
+     */
+    private String fails(String command) {
+        try {
+            Object value = session.execute(command);
+            throw new AssertionError(command + " did not fail but answered " + value);
+        } catch (Exception e) {
+            assertEquals(command + ": " + e, "hotfix.shell.HotfixCommandException", e.getClass().getName());
+            assertEquals(command + " printed", "", printed());
+            return e.getMessage();
+        }
     }
 
     private String printed() {

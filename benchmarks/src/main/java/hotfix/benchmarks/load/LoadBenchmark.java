@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import hotfix.benchmarks.server.Answer;
 import hotfix.benchmarks.server.Server;
 
 /**
@@ -29,9 +30,6 @@ public final class LoadBenchmark {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration COMMAND = Duration.ofSeconds(60);
-    private static final Pattern PAUSE = Pattern.compile("paused (\\d+) (us|ms)");
-    private static final Pattern STAGE = Pattern.compile("(?m)^\\s+(inspect|plan|stage|quiesce|commit)\\s+(\\d+) (us|ms)");
-    private static final Pattern ID = Pattern.compile("(?m)^id:\\s+(\\d+)");
     private static final Pattern ECONOMY = Pattern.compile("(?m)^\\s*(\\d+)\\|\\w+\\s*\\|\\s*\\d+\\|example\\.webapp\\.economy ");
     private static final String FIX = "shop-overflow-fix.jar";
     private static final String REDEFINE = "bulk-discount-fix.jar";
@@ -171,7 +169,7 @@ public final class LoadBenchmark {
         try (Server server = new Server(webapp, folder, port, List.of())) {
             server.awaitReady(START);
             if (onTopOfSwap) {
-                expect(server.command("hotfix:install " + FIX, COMMAND), "applied:");
+                expect(server.command("hotfix:install --json " + FIX, COMMAND), "APPLIED");
             }
             Probe witness = new Probe(server.base(), "witness");
             String before = witness.prepare();
@@ -186,7 +184,7 @@ public final class LoadBenchmark {
             List<Long> pauses = new ArrayList<>();
             List<Long> moments = new ArrayList<>();
             for (int cycle = 0; cycle < count && !load.exhausted() && System.nanoTime() < deadline; cycle++) {
-                Server.Reply applied = expect(server.command("hotfix:install " + jar, COMMAND), "applied:");
+                Server.Reply applied = expect(server.command("hotfix:install --json " + jar, COMMAND), "APPLIED");
                 applies.add(new Stats.Window(applied.sent() - origin, applied.replied() - origin));
                 pauses.add(pause(applied));
                 if (cycle == 0) {
@@ -194,8 +192,8 @@ public final class LoadBenchmark {
                 }
                 moments.add(applied.sent() - origin + pauseStart(applied));
                 Thread.sleep(size.gap().toMillis());
-                Server.Reply rolledBack = expect(server.command("hotfix:rollback " + id(applied), COMMAND),
-                        "rolled back");
+                Server.Reply rolledBack = expect(server.command("hotfix:rollback --json " + id(applied), COMMAND),
+                        "ROLLED_BACK");
                 rollbacks.add(new Stats.Window(rolledBack.sent() - origin, rolledBack.replied() - origin));
                 pauses.add(pause(rolledBack));
                 moments.add(rolledBack.sent() - origin + pauseStart(rolledBack));
@@ -271,8 +269,8 @@ public final class LoadBenchmark {
         line("|---|---:|---:|---:|---:|---:|---|---|");
         alternative("hotfix (hotfix:install, hotfix:rollback)", clients, "alt-hotfix", (server, holder) -> (event, origin) -> {
             Server.Reply reply = event % 2 == 0
-                    ? expect(server[0].command("hotfix:install " + FIX, COMMAND), "applied:")
-                    : expect(server[0].command("hotfix:rollback " + holder[0], COMMAND), "rolled back");
+                    ? expect(server[0].command("hotfix:install --json " + FIX, COMMAND), "APPLIED")
+                    : expect(server[0].command("hotfix:rollback --json " + holder[0], COMMAND), "ROLLED_BACK");
             if (event % 2 == 0) {
                 holder[0] = id(reply);
             }
@@ -419,39 +417,26 @@ public final class LoadBenchmark {
                                 ? " (in a window)" : "", f.what()));
     }
 
-    private static Server.Reply expect(Server.Reply reply, String text) {
-        if (!reply.text().contains(text)) {
-            throw new IllegalStateException("expected '" + text + "' in the reply:\n" + reply.text());
-        }
+    /** @return the reply, if its JSON report has the outcome given */
+    private static Server.Reply expect(Server.Reply reply, String outcome) {
+        Answer.parse(reply.text()).expect(outcome);
         return reply;
     }
 
     private static String id(Server.Reply reply) {
-        Matcher matcher = ID.matcher(reply.text());
-        if (!matcher.find()) {
-            throw new IllegalStateException("no report id in:\n" + reply.text());
-        }
-        return matcher.group(1);
+        return Long.toString(Answer.parse(reply.text()).id());
     }
 
     private static long pause(Server.Reply reply) {
-        Matcher matcher = PAUSE.matcher(reply.text());
-        if (!matcher.find()) {
-            throw new IllegalStateException("no pause in:\n" + reply.text());
-        }
-        long value = Long.parseLong(matcher.group(1));
-        return matcher.group(2).equals("ms") ? value * 1000 : value;
+        return Answer.parse(reply.text()).pauseMicros();
     }
 
     /** When the pause began, in nanoseconds after the command was sent: the stages before it, as reported. */
     private static long pauseStart(Server.Reply reply) {
-        Matcher matcher = STAGE.matcher(reply.text());
+        Answer answer = Answer.parse(reply.text());
         long micros = 0;
-        while (matcher.find()) {
-            if (List.of("inspect", "plan", "stage").contains(matcher.group(1))) {
-                long value = Long.parseLong(matcher.group(2));
-                micros += matcher.group(3).equals("ms") ? value * 1000 : value;
-            }
+        for (String stage : List.of("inspect", "plan", "stage")) {
+            micros += Math.max(0, answer.stage(stage));
         }
         return micros * 1000;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import hotfix.benchmarks.server.Answer;
 import hotfix.benchmarks.server.Server;
 
 /**
@@ -42,15 +43,15 @@ final class InFlightScaling {
                             "hotfix.benchmarks.callers=" + threads),
                     List.of(fixture, calling), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
-                    ShellReport apply = ShellReport.parse(server.command("hotfix:install " + fix.getFileName(),
-                            Launch.COMMAND).text());
-                    ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND).text());
+                    Answer apply = Answer.parse(server.command("hotfix:install --json " + fix.getFileName(),
+                            Launch.COMMAND).text()).expect("APPLIED");
+                    Answer rollback = Answer.parse(server.command("hotfix:rollback --json " + apply.id(),
+                            Launch.COMMAND).text()).expect("ROLLED_BACK");
                     if (cycle > 0) {
                         // "services" holds the number of calling threads here
-                        measured.add(new SwapScaling.Swap(threads, cycle, "apply", apply.pause(),
+                        measured.add(new SwapScaling.Swap(threads, cycle, "apply", apply.pauseMicros(),
                                 apply.stage("quiesce"), apply.stage("commit")));
-                        measured.add(new SwapScaling.Swap(threads, cycle, "rollback", rollback.pause(),
+                        measured.add(new SwapScaling.Swap(threads, cycle, "rollback", rollback.pauseMicros(),
                                 rollback.stage("quiesce"), rollback.stage("commit")));
                     }
                 }

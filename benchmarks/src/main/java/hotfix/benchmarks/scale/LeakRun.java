@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import hotfix.benchmarks.server.Answer;
 import hotfix.benchmarks.server.Server;
 
 /**
@@ -65,13 +66,13 @@ final class LeakRun {
                     break;
                 }
                 long before = System.nanoTime();
-                ShellReport applied = ShellReport.parse(server.command("hotfix:install " + fix.getFileName(),
-                        Launch.COMMAND).text());
+                Answer applied = Answer.parse(server.command("hotfix:install --json " + fix.getFileName(),
+                        Launch.COMMAND).text()).expect("APPLIED");
                 long between = System.nanoTime();
-                ShellReport rolledBack = ShellReport.parse(server.command("hotfix:rollback " + applied.id(),
-                        Launch.COMMAND).text());
+                Answer rolledBack = Answer.parse(server.command("hotfix:rollback --json " + applied.id(),
+                        Launch.COMMAND).text()).expect("ROLLED_BACK");
                 long after = System.nanoTime();
-                measured.add(new Cycle(cycle + 1, applied.pause(), rolledBack.pause(), (between - before) / 1000,
+                measured.add(new Cycle(cycle + 1, applied.pauseMicros(), rolledBack.pauseMicros(), (between - before) / 1000,
                         (after - between) / 1000));
                 if ((cycle + 1) % 100 == 0) {
                     log.printf("leak: %d cycles in %d s%n", cycle + 1, (System.nanoTime() - started) / 1_000_000_000L);

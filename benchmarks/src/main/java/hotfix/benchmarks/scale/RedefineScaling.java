@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import hotfix.benchmarks.server.Answer;
 import hotfix.benchmarks.server.Server;
 
 /**
@@ -59,19 +60,19 @@ final class RedefineScaling {
                     List.of("hotfix.benchmarks.services=1", "hotfix.benchmarks.ballast.classes=" + classes),
                     List.of(ballast, fixture), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
-                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND).text();
+                    String applied = server.command("hotfix:install --json " + fix.getFileName(), Launch.COMMAND).text();
                     if (!applied.contains("1 class(es) redefined")) {
                         throw new IllegalStateException("expected one class redefined:\n" + applied);
                     }
-                    ShellReport apply = ShellReport.parse(applied);
-                    ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND).text());
+                    Answer apply = Answer.parse(applied).expect("APPLIED");
+                    Answer rollback = Answer.parse(server.command("hotfix:rollback --json " + apply.id(),
+                            Launch.COMMAND).text()).expect("ROLLED_BACK");
                     if (cycle == 0) {
                         loaded = new JvmProbe(server.pid()).liveClasses();
                     } else {
-                        runs.add(new Redefinition(classes, loaded, cycle, "apply", apply.pause(),
+                        runs.add(new Redefinition(classes, loaded, cycle, "apply", apply.pauseMicros(),
                                 apply.stage("commit"), -1, -1));
-                        runs.add(new Redefinition(classes, loaded, cycle, "rollback", rollback.pause(),
+                        runs.add(new Redefinition(classes, loaded, cycle, "rollback", rollback.pauseMicros(),
                                 rollback.stage("commit"), -1, -1));
                     }
                 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import hotfix.benchmarks.server.Answer;
 import hotfix.benchmarks.server.Server;
 
 /**
@@ -41,13 +42,13 @@ final class SwapScaling {
             try (Server server = launch.runtime("swap-" + services, List.of(), List.of("hotfix.benchmarks.services=" + services),
                     List.of(fixture), List.of(fix))) {
                 for (int cycle = 1 - WARM_UP; cycle <= cycles; cycle++) {
-                    String applied = server.command("hotfix:install " + fix.getFileName(), Launch.COMMAND).text();
-                    ShellReport apply = ShellReport.parse(applied);
+                    String applied = server.command("hotfix:install --json " + fix.getFileName(), Launch.COMMAND).text();
+                    Answer apply = Answer.parse(applied).expect("APPLIED");
                     if (cycle == 1 - WARM_UP && !applied.contains(services + " service(s) swapped")) {
                         throw new IllegalStateException("expected " + services + " services swapped:\n" + applied);
                     }
-                    ShellReport rollback = ShellReport.parse(server.command("hotfix:rollback " + apply.id(),
-                            Launch.COMMAND).text());
+                    Answer rollback = Answer.parse(server.command("hotfix:rollback --json " + apply.id(),
+                            Launch.COMMAND).text()).expect("ROLLED_BACK");
                     if (cycle > 0) {
                         measured.add(swap(services, cycle, "apply", apply));
                         measured.add(swap(services, cycle, "rollback", rollback));
@@ -58,8 +59,8 @@ final class SwapScaling {
         }
     }
 
-    private static Swap swap(int services, int cycle, String kind, ShellReport report) {
-        return new Swap(services, cycle, kind, report.pause(), report.stage("quiesce"), report.stage("commit"));
+    private static Swap swap(int services, int cycle, String kind, Answer report) {
+        return new Swap(services, cycle, kind, report.pauseMicros(), report.stage("quiesce"), report.stage("commit"));
     }
 
     String csv() {

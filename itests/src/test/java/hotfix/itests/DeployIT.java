@@ -57,6 +57,7 @@ public class DeployIT extends HotfixTestSupport {
     static final String SHIPPED = "1.0.0.SNAPSHOT";
     static final String DEPLOY_DIR = "hotfix.deploy.dir";
     static final long POLL_MILLIS = 100;
+    static final long INCOMPLETE_MILLIS = 1500;
     /** Every wait in these tests ends by then, or the test fails. */
 
     Path deploy;
@@ -67,7 +68,8 @@ public class DeployIT extends HotfixTestSupport {
         return OptionUtils.combine(super.config(),
                 frameworkProperty(DEPLOY_DIR).value(System.getProperty(WORK, "target/paxexam") + "-deploy-"
                         + UUID.randomUUID()),
-                frameworkProperty("hotfix.deploy.poll").value(Long.toString(POLL_MILLIS)));
+                frameworkProperty("hotfix.deploy.poll").value(Long.toString(POLL_MILLIS)),
+                frameworkProperty("hotfix.deploy.incomplete").value(Long.toString(INCOMPLETE_MILLIS)));
     }
 
     @Before
@@ -85,6 +87,25 @@ public class DeployIT extends HotfixTestSupport {
         for (Path file : files()) {
             Files.delete(file);
         }
+    }
+
+    @Test
+    public void aTruncatedJarIsWaitedForThenRefusedIntoTheHistoryAndTheStatus() throws Exception {
+        Path cut = deploy.resolve("cut.jar");
+        // what a copy cut short leaves: the start of a zip, and no end record
+        Files.write(cut, "PK\003\004 then text where the rest of the jar should be".getBytes(StandardCharsets.ISO_8859_1));
+
+        awaitSettled("the truncated jar listed as waited for", () -> manager.status().deployProblems().stream()
+                .filter(p -> p.startsWith("cut.jar: incomplete") && p.contains("waiting up to "
+                        + INCOMPLETE_MILLIS + " ms")).findFirst().orElse(null));
+        HotfixReport refused = awaitSettled("the truncated jar refused",
+                () -> find(r -> r.source().equals(cut.toUri().toString())));
+
+        assertEquals(Outcome.REFUSED, refused.outcome());
+        assertEquals(Reason.UNREADABLE, refused.reason());
+        assertTrue(manager.status().deployProblems().toString(), manager.status().deployProblems().stream()
+                .anyMatch(p -> p.startsWith("cut.jar: truncated (")));
+        assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
     }
 
     @Test

@@ -1,9 +1,13 @@
 package hotfix.runtime.internal;
 
+import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import javax.management.JMException;
 
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
@@ -21,6 +25,11 @@ import hotfix.runtime.internal.log.RuntimeLog;
 import hotfix.runtime.internal.mediation.Hotfixable;
 import hotfix.runtime.internal.mediation.Mediator;
 import hotfix.runtime.internal.mediation.ProxyFactory;
+import hotfix.runtime.internal.ops.Configurations;
+import hotfix.runtime.internal.ops.Counters;
+import hotfix.runtime.internal.ops.HealthChecks;
+import hotfix.runtime.internal.ops.ManagementBean;
+import hotfix.runtime.internal.ops.Settings;
 import hotfix.runtime.internal.pipeline.Diagnostics;
 import hotfix.runtime.internal.pipeline.Pipeline;
 import hotfix.runtime.internal.redefine.Redefinitions;
@@ -48,7 +57,12 @@ public final class RuntimeActivator implements BundleActivator {
     private Redefinitions redefinitions;
     private Mediator mediator;
     private Diagnostics diagnostics;
-    private DeployWatcher deployWatcher;
+    private volatile DeployWatcher deployWatcher;
+    private Pipeline pipeline;
+    private Journal journal;
+    private ManagementBean management;
+    private volatile Settings settings;
+    private volatile boolean stopped;
 
     @Override
     public void start(BundleContext context) {
@@ -60,7 +74,9 @@ public final class RuntimeActivator implements BundleActivator {
         }
         Gate gate = new Gate();
         Hotfixable hotfixable = new Hotfixable(context.getProperty(Hotfixable.INFRASTRUCTURE_PROPERTY));
-        Journal journal = new Journal(context.getDataFile("journal").toPath());
+        settings = Settings.of(context::getProperty);
+        journal = new Journal(context.getDataFile("journal").toPath(), idFloor(context));
+        journal.retain(settings.historyRetention());
         for (String problem : journal.unreadable()) {
             log.error("The hotfix journal has an unreadable record, ignored: {}", problem);
         }
@@ -74,12 +90,22 @@ public final class RuntimeActivator implements BundleActivator {
         mediator = new Mediator(context, gate, hotfixable, new ProxyFactory(), log);
         mediator.open();
         diagnostics = new Diagnostics(context);
-        Pipeline pipeline = new Pipeline(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation,
-                redefinitions, log);
+        Counters counters = new Counters();
+        pipeline = new Pipeline(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation,
+                redefinitions, log, counters);
         registrations.add(context.registerService(QuiesceGate.class, gate, null));
         registrations.add(context.registerService(HotfixManager.class, pipeline, null));
-        deployWatcher = DeployWatcher.start(context, pipeline, log);
+        deployWatcher = DeployWatcher.start(context, settings, pipeline, log);
         pipeline.deployState(deployWatcher);
+        management = new ManagementBean(pipeline, counters, () -> settings.hotfixOptions());
+        try {
+            management.register();
+        } catch (JMException | RuntimeException e) {
+            log.warn("The hotfix MBean {} could not be registered: {}", ManagementBean.NAME, e.toString());
+        }
+        HealthChecks.register(context, pipeline).ifPresent(registrations::add);
+        Configurations.listen(context, settings, changed -> configure(context, changed))
+                .ifPresent(registrations::add);
         try {
             registrations.add(GateFilter.register(context, gate));
         } catch (NoClassDefFoundError e) {
@@ -87,11 +113,48 @@ public final class RuntimeActivator implements BundleActivator {
         }
     }
 
+    /**
+     * Takes a configuration from Configuration Admin while the server runs: the trust store, the
+     * history's retention and the drain deadline at once; the deploy directory is watched anew
+     * if its settings changed.
+     */
+    private synchronized void configure(BundleContext context, Settings changed) {
+        if (stopped) {
+            return;
+        }
+        Settings before = settings;
+        settings = changed;
+        pipeline.configure(changed.lookup());
+        journal.retain(changed.historyRetention());
+        if (changed.deployDiffers(before)) {
+            deployWatcher.stop();
+            deployWatcher = DeployWatcher.start(context, changed, pipeline, log);
+            pipeline.deployState(deployWatcher);
+        }
+        log.info("The hotfix runtime took its configuration ({})", Settings.PID);
+    }
+
+    /**
+     * Where the highest attempt id is kept: the system bundle's data area, which outlives the
+     * runtime bundle (its own is deleted when it is uninstalled), so that ids are never reused.
+     */
+    private static Path idFloor(BundleContext context) {
+        BundleContext framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getBundleContext();
+        File area = framework == null ? null : framework.getDataFile("hotfix.runtime");
+        return area == null ? null : area.toPath().resolve("last-attempt-id");
+    }
+
     @Override
     public void stop(BundleContext context) {
+        synchronized (this) {
+            stopped = true;
+        }
         // first: a jar it is applying finishes while the pipeline is still whole
         if (deployWatcher != null) {
             deployWatcher.stop();
+        }
+        if (management != null) {
+            management.unregister();
         }
         for (ServiceRegistration<?> registration : registrations) {
             try {

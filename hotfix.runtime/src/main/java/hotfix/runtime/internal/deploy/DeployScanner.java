@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +44,13 @@ final class DeployScanner {
     private final DeployedJars jars;
     private final Log log;
     private final Optional<UserPrincipal> owner;
-    private final HotfixOptions options = HotfixOptions.defaults();
+    /** How long a stable file may stay incomplete before it is refused as truncated, by default. */
+    static final Duration DEFAULT_INCOMPLETE = Duration.ofSeconds(10);
+
+    private volatile HotfixOptions options = HotfixOptions.defaults();
+    private volatile Duration incompleteLimit = DEFAULT_INCOMPLETE;
     private final Stability stability = new Stability();
+
     /** Stable files that cannot be handled yet, and why; until they change. */
     private final Map<String, String> waiting = new TreeMap<>();
     private String directoryProblem = "";
@@ -88,6 +94,15 @@ final class DeployScanner {
         // Said at once, not at the first pass, which waits for the framework to have started.
         checkDirectory();
         publish();
+    }
+
+    /**
+     * @param hotfixes        the options every jar is applied with
+     * @param incompleteAfter how long a stable file may stay incomplete before it is refused
+     */
+    void settings(HotfixOptions hotfixes, Duration incompleteAfter) {
+        this.options = hotfixes;
+        this.incompleteLimit = incompleteAfter;
     }
 
     /** @return the deploy directory, absolute */
@@ -251,10 +266,9 @@ final class DeployScanner {
             hold(name, "cannot read it: " + e);
             return;
         }
-        String incomplete = bytes.length > JarRules.MAX_JAR_BYTES ? null : Stability.incomplete(bytes);
-        if (incomplete != null) {
-            hold(name, incomplete);
-            stability.settle(name);
+        String missing = bytes.length > JarRules.MAX_JAR_BYTES ? null : Stability.incomplete(bytes);
+        if (missing != null && !truncated(name, sha256, missing)) {
+            // offered again at the next poll: the copy may still finish
             return;
         }
         waiting.remove(name);
@@ -300,9 +314,10 @@ final class DeployScanner {
                     + report.message(), null);
             jars.entries().put(name, new Entry(sha256, report.id(), ""));
         } else {
-            log.log(System.Logger.Level.WARNING, file + " " + report.message() + "; it stays where it is and is"
+            String problem = (missing != null ? "truncated (" + missing + "): " : "") + report.message();
+            log.log(System.Logger.Level.WARNING, file + " " + problem + "; it stays where it is and is"
                     + " not tried again until its content changes", null);
-            jars.entries().put(name, new Entry(sha256, 0, report.message()));
+            jars.entries().put(name, new Entry(sha256, 0, problem));
         }
     }
 
@@ -354,6 +369,18 @@ final class DeployScanner {
             }
         }
         return null;
+    }
+
+    /** @return whether a stable but incomplete file has waited long enough to be refused as truncated */
+    private boolean truncated(String name, String sha256, String missing) {
+        Optional<Duration> waited = stability.waitedIncomplete(name, sha256, incompleteLimit);
+        if (waited.isEmpty()) {
+            hold(name, missing + "; waiting up to " + incompleteLimit.toMillis() + " ms for the rest of it");
+            return false;
+        }
+        log.log(System.Logger.Level.WARNING, directory.resolve(name) + " is truncated: " + missing + ", and it has"
+                + " not changed for " + waited.get().toMillis() + " ms", null);
+        return true;
     }
 
     private void busy() throws Busy {

@@ -15,6 +15,7 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.internal.log.RuntimeLog;
+import hotfix.runtime.internal.ops.Settings;
 import hotfix.runtime.internal.pipeline.Pipeline;
 
 /**
@@ -24,9 +25,9 @@ import hotfix.runtime.internal.pipeline.Pipeline;
 public final class DeployWatcher implements Pipeline.DeployState {
 
     /** The directory to watch; relative to the working directory; empty to watch none. */
-    public static final String DIRECTORY_PROPERTY = "hotfix.deploy.dir";
+    public static final String DIRECTORY_PROPERTY = Settings.DEPLOY_DIR;
     /** Milliseconds between two looks at the directory. */
-    public static final String POLL_PROPERTY = "hotfix.deploy.poll";
+    public static final String POLL_PROPERTY = Settings.DEPLOY_POLL;
     static final String DEFAULT_DIRECTORY = "hotfix/deploy";
     static final long DEFAULT_POLL_MILLIS = 500;
     static final long LEAST_POLL_MILLIS = 10;
@@ -71,11 +72,12 @@ public final class DeployWatcher implements Pipeline.DeployState {
     }
 
     /**
-     * Reads {@value #DIRECTORY_PROPERTY} and {@value #POLL_PROPERTY}, creates the directory if
+     * Reads {@value #DIRECTORY_PROPERTY}, {@value #POLL_PROPERTY} and the other deploy settings, creates the directory if
      * missing, and starts watching it. Never throws: what goes wrong is logged and shown in
      * {@link #problems()}, and the runtime starts without the deploy directory.
      */
-    public static DeployWatcher start(BundleContext context, HotfixManager manager, RuntimeLog runtimeLog) {
+    public static DeployWatcher start(BundleContext context, Settings settings, HotfixManager manager,
+            RuntimeLog runtimeLog) {
         DeployScanner.Log log = (level, message, thrown) -> {
             switch (level) {
                 case ERROR -> runtimeLog.error("{}", message, thrown);
@@ -83,7 +85,7 @@ public final class DeployWatcher implements Pipeline.DeployState {
                 default -> runtimeLog.info("{}", message, thrown);
             }
         };
-        String configured = context.getProperty(DIRECTORY_PROPERTY);
+        String configured = settings.get(DIRECTORY_PROPERTY);
         if (configured != null && configured.isBlank()) {
             runtimeLog.info("No deploy directory: {} is empty", DIRECTORY_PROPERTY);
             return new DeployWatcher(List.of());
@@ -101,7 +103,8 @@ public final class DeployWatcher implements Pipeline.DeployState {
         try {
             DeployScanner scanner = new DeployScanner(manager, directory,
                     new DeployedJars(context.getDataFile(STATE_FILE).toPath()), log);
-            DeployWatcher watcher = new DeployWatcher(scanner, Duration.ofMillis(poll(context, runtimeLog)),
+            scanner.settings(settings.hotfixOptions(), settings.deployIncomplete(DeployScanner.DEFAULT_INCOMPLETE));
+            DeployWatcher watcher = new DeployWatcher(scanner, Duration.ofMillis(poll(settings, runtimeLog)),
                     () -> started(context), log);
             watcher.startThread();
             runtimeLog.info("Watching {} for hotfix jars", directory);
@@ -142,8 +145,8 @@ public final class DeployWatcher implements Pipeline.DeployState {
         return true;
     }
 
-    private static long poll(BundleContext context, RuntimeLog log) {
-        String value = context.getProperty(POLL_PROPERTY);
+    private static long poll(Settings settings, RuntimeLog log) {
+        String value = settings.get(POLL_PROPERTY);
         if (value == null || value.isBlank()) {
             return DEFAULT_POLL_MILLIS;
         }

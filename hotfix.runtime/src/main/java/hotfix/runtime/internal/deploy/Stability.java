@@ -1,11 +1,13 @@
 package hotfix.runtime.internal.deploy;
 
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -16,7 +18,8 @@ import java.util.TreeMap;
  * A file is stable when its size and modification time are the same at two consecutive polls.
  * Once handled it is not offered again until it changes. A copy can stall for longer than a poll
  * (a slow disk, a network share), so a stable file that begins as a zip must also end as one:
- * {@link #incomplete(byte[])}.
+ * {@link #incomplete(byte[])}; one that does not, for long, is truncated
+ * ({@link #waitedIncomplete}).
  */
 final class Stability {
 
@@ -31,6 +34,11 @@ final class Stability {
 
     private final Map<String, Seen> last = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
+    /** Stable files whose zip is incomplete: the content seen, and since when (nanoTime). */
+    private final Map<String, Incomplete> incomplete = new HashMap<>();
+
+    private record Incomplete(String sha256, long since) {
+    }
 
     /**
      * Takes one poll's listing.
@@ -41,6 +49,7 @@ final class Stability {
     List<String> observe(Map<String, Seen> now) {
         last.keySet().retainAll(now.keySet());
         settled.retainAll(now.keySet());
+        incomplete.keySet().retainAll(now.keySet());
         List<String> stable = new ArrayList<>();
         for (Map.Entry<String, Seen> file : new TreeMap<>(now).entrySet()) {
             Seen before = last.put(file.getKey(), file.getValue());
@@ -51,6 +60,29 @@ final class Stability {
             }
         }
         return stable;
+    }
+
+    /**
+     * A stable file whose zip is incomplete is a copy that stalled, or a truncated file: it is
+     * offered again at every poll while the copy may still finish, and refused once the same
+     * content has stayed incomplete for {@code limit}.
+     *
+     * @param sha256 the content seen now; other content starts the wait again
+     * @return how long it waited, once that is at least {@code limit}; empty while it waits
+     */
+    Optional<Duration> waitedIncomplete(String name, String sha256, Duration limit) {
+        long now = System.nanoTime();
+        Incomplete seen = incomplete.get(name);
+        if (seen == null || !seen.sha256().equals(sha256)) {
+            seen = new Incomplete(sha256, now);
+            incomplete.put(name, seen);
+        }
+        Duration waited = Duration.ofNanos(now - seen.since());
+        if (waited.compareTo(limit) < 0) {
+            return Optional.empty();
+        }
+        incomplete.remove(name);
+        return Optional.of(waited);
     }
 
     /** Marks a file handled: it is not offered again until its size or time changes. */

@@ -35,9 +35,9 @@ import hotfix.runtime.api.Reason;
 public final class TrustStore {
 
     /** A PKCS12 key store of the certificates that may sign hotfixes; unset: any jar is accepted. */
-    static final String PATH_PROPERTY = "hotfix.truststore";
+    public static final String PATH_PROPERTY = "hotfix.truststore";
     /** The store's password, if it has one. */
-    static final String PASSWORD_PROPERTY = "hotfix.truststore.password";
+    public static final String PASSWORD_PROPERTY = "hotfix.truststore.password";
 
     private final Optional<Path> store;
     private final char[] password;

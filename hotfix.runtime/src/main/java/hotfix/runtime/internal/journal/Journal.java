@@ -1,18 +1,11 @@
 package hotfix.runtime.internal.journal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -55,8 +48,13 @@ public final class Journal {
     private static final String DONE = "done";
     private static final String CHECKSUM = "checksum";
 
+    /** How many finished attempts the history keeps when nothing else is said. */
+    public static final int DEFAULT_RETENTION = 1000;
+
     private final Path attempts;
     private final Path jars;
+    private final Path idFloor;
+    private volatile int retention = DEFAULT_RETENTION;
     private final AtomicLong lastId = new AtomicLong();
     private final List<String> unreadable = new ArrayList<>();
     private final Set<Long> damaged = new HashSet<>();
@@ -86,20 +84,53 @@ public final class Journal {
     }
 
     public Journal(Path directory) {
+        this(directory, null);
+    }
+
+    /**
+     * @param idFloor a file outside the runtime's own data area that keeps the highest id given
+     *                out, so that ids are never given out twice, even after the runtime is
+     *                reinstalled with an empty journal; null for none
+     */
+    public Journal(Path directory, Path idFloor) {
         this.attempts = directory.resolve("attempts");
         this.jars = directory.resolve("jars");
+        this.idFloor = idFloor;
         try {
             Files.createDirectories(attempts);
             Files.createDirectories(jars);
+            DurableFiles.deleteTemporaries(attempts);
+            DurableFiles.deleteTemporaries(jars);
+            if (idFloor != null) {
+                Files.createDirectories(idFloor.getParent());
+                DurableFiles.deleteTemporaries(idFloor.getParent());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the journal in " + directory, e);
         }
         load();
     }
 
-    /** @return a new attempt id, higher than any recorded */
-    public long nextId() {
-        return lastId.incrementAndGet();
+    /**
+     * Keeps every applied hotfix and the newest {@code finished} other attempts; older ones are
+     * dropped from memory and from disk, now and as attempts are recorded.
+     */
+    public synchronized void retain(int finished) {
+        retention = Math.max(1, finished);
+        prune();
+    }
+
+    /** @return a new attempt id, higher than any recorded or given out before */
+    public synchronized long nextId() {
+        long id = lastId.incrementAndGet();
+        if (idFloor != null) {
+            try {
+                DurableFiles.write(idFloor, out -> out.write(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
+            } catch (IOException e) {
+                // the journal still orders its own ids; only a reinstall could reuse this one
+            }
+        }
+        return id;
     }
 
     /** @return the files that could not be read when the journal was loaded, and why */
@@ -125,11 +156,11 @@ public final class Journal {
         try {
             Properties properties = toProperties(intent);
             if (previousJar != null) {
-                write(previousFile(id), out -> out.write(previousJar));
+                DurableFiles.write(previousFile(id), out -> out.write(previousJar));
                 properties.setProperty("previousSha256", Sha256.of(previousJar));
             }
             if (classes != null) {
-                write(classesFile(id), out -> out.write(classes));
+                DurableFiles.write(classesFile(id), out -> out.write(classes));
                 properties.setProperty("classesSha256", Sha256.of(classes));
             }
             properties.setProperty(STATE, BEGUN);
@@ -144,7 +175,7 @@ public final class Journal {
         long id = entry.report().id();
         try {
             Properties properties = toProperties(entry);
-            Properties begun = read(attempts.resolve(id + ".properties"));
+            Properties begun = DurableFiles.read(attempts.resolve(id + ".properties"));
             if (begun != null) {
                 for (String digest : List.of("previousSha256", "classesSha256")) {
                     if (begun.getProperty(digest) != null) {
@@ -156,18 +187,19 @@ public final class Journal {
             store(id, properties);
             entries.put(id, entry);
             interrupted.removeIf(e -> e.report().id() == id);
+            prune();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record hotfix attempt " + id + " in " + attempts, e);
         }
         // only an applied hotfix needs its jars: for its rollback, and for a restart
         Outcome outcome = entry.report().outcome();
         if (outcome != Outcome.APPLIED) {
-            deleteQuietly(previousFile(id));
-            deleteQuietly(classesFile(id));
+            DurableFiles.deleteQuietly(previousFile(id));
+            DurableFiles.deleteQuietly(classesFile(id));
         }
         if (outcome == Outcome.ROLLED_BACK) {
-            deleteQuietly(previousFile(entry.report().undoes()));
-            deleteQuietly(classesFile(entry.report().undoes()));
+            DurableFiles.deleteQuietly(previousFile(entry.report().undoes()));
+            DurableFiles.deleteQuietly(classesFile(entry.report().undoes()));
         }
     }
 
@@ -243,7 +275,7 @@ public final class Journal {
     }
 
     private void check(long id, Path file, byte[] bytes, String key) throws IOException {
-        Properties record = read(attempts.resolve(id + ".properties"));
+        Properties record = DurableFiles.read(attempts.resolve(id + ".properties"));
         String expected = record == null ? null : record.getProperty(key);
         if (expected != null && !expected.equals(Sha256.of(bytes))) {
             throw new IOException(file.getFileName() + " is damaged: its SHA-256 is not the one hotfix " + id
@@ -269,16 +301,11 @@ public final class Journal {
         List<Entry> loaded = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
-            if (name.endsWith(".tmp")) {
-                // a write the process died in: the record it was replacing is still whole
-                deleteQuietly(file);
-                continue;
-            }
             if (!name.endsWith(".properties")) {
                 continue;
             }
             try {
-                Properties properties = read(file);
+                Properties properties = DurableFiles.read(file);
                 verifyChecksum(properties);
                 Entry entry = new Entry(ReportRecord.read(properties), properties.getProperty("previousLocation"),
                         Integer.parseInt(properties.getProperty("startLevel", "0")),
@@ -301,6 +328,36 @@ public final class Journal {
             lastId.accumulateAndGet(entry.report().id(), Math::max);
         }
         interrupted.sort(Comparator.comparingLong(entry -> entry.report().id()));
+        if (idFloor != null) {
+            try {
+                String floor = Files.exists(idFloor) ? Files.readString(idFloor, StandardCharsets.US_ASCII).strip() : "";
+                if (!floor.isEmpty()) {
+                    lastId.accumulateAndGet(Long.parseLong(floor), Math::max);
+                }
+            } catch (IOException | NumberFormatException e) {
+                unreadable.add(idFloor + ": " + e.getMessage() + "; ids continue from the journal's highest");
+            }
+        }
+    }
+
+    /**
+     * Drops the oldest finished attempts beyond {@link #retention}: never an applied hotfix still
+     * in place, never an attempt still in progress. A rolled-back hotfix's record is older than
+     * its rollback's, so it goes first and is never left to read as applied again.
+     */
+    private void prune() {
+        Set<Long> kept = new HashSet<>();
+        applied().forEach(entry -> kept.add(entry.report().id()));
+        interrupted.forEach(entry -> kept.add(entry.report().id()));
+        List<Long> finished = new ArrayList<>();
+        entries.keySet().stream().filter(id -> !kept.contains(id)).sorted().forEach(finished::add);
+        for (int i = 0; i < finished.size() - retention; i++) {
+            long id = finished.get(i);
+            entries.remove(id);
+            DurableFiles.deleteQuietly(attempts.resolve(id + ".properties"));
+            DurableFiles.deleteQuietly(previousFile(id));
+            DurableFiles.deleteQuietly(classesFile(id));
+        }
     }
 
     private static Optional<Long> idOf(String name) {
@@ -311,29 +368,10 @@ public final class Journal {
         }
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // left for the next start
-        }
-    }
-
-    private static Properties read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return null;
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        }
-        return properties;
-    }
-
     private void store(long id, Properties properties) throws IOException {
         properties.remove(CHECKSUM);
         properties.setProperty(CHECKSUM, checksum(properties));
-        write(attempts.resolve(id + ".properties"), out -> properties.store(out, "hotfix attempt " + id));
+        DurableFiles.write(attempts.resolve(id + ".properties"), out -> properties.store(out, "hotfix attempt " + id));
     }
 
     private static void verifyChecksum(Properties properties) {
@@ -356,27 +394,6 @@ public final class Journal {
         return Sha256.of(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    private static void write(Path file, Writer writer) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                OutputStream out = Channels.newOutputStream(channel)) {
-            writer.write(out);
-            out.flush();
-            // on disk before the move makes it visible: a power cut leaves the old file or the new one
-            channel.force(true);
-        }
-        try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
     static Properties toProperties(Entry entry) {
         Properties p = ReportRecord.write(entry.report());

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URI;
+import java.net.URLConnection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.osgi.framework.BundleContext;
 
@@ -40,27 +43,46 @@ public final class Pipeline implements HotfixManager {
     record Parts(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Journal journal,
             Diagnostics diagnostics, Optional<Instrumentation> instrumentation, Redefinitions redefinitions,
             RuntimeLog log, TrustStore trust) {
+
+        Parts trusting(TrustStore other) {
+            return new Parts(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation, redefinitions,
+                    log, other);
+        }
     }
 
-    private final Parts parts;
+    /** How long a URL may take to answer, and then to send each piece of the jar. */
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    static final int READ_TIMEOUT_MILLIS = 30_000;
+
+    private volatile Parts parts;
+    private final Consumer<HotfixReport> observer;
     private final ReentrantLock busy = new ReentrantLock();
     private volatile String inProgress = "";
     private volatile DeployState deploy;
 
     public Pipeline(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Journal journal,
             Diagnostics diagnostics, Optional<Instrumentation> instrumentation, Redefinitions redefinitions,
-            RuntimeLog log) {
+            RuntimeLog log, Consumer<HotfixReport> observer) {
         this.parts = new Parts(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation,
                 redefinitions, log, TrustStore.configured(context::getProperty));
+        this.observer = observer;
+    }
+
+    /**
+     * Takes a new configuration: the trust store's path and password, as Configuration Admin or
+     * the framework properties give them; for the attempts that start from now on.
+     */
+    public void configure(UnaryOperator<String> properties) {
+        parts = parts.trusting(TrustStore.configured(properties));
     }
 
     @Override
     public HotfixReport install(URI source, HotfixOptions options) {
         byte[] bytes;
-        try (InputStream in = source.toURL().openStream()) {
+        try (InputStream in = open(source)) {
             bytes = InspectedJar.readLimited(in);
         } catch (IOException | IllegalArgumentException e) {
-            return refuse(source.toString(), Reason.UNREADABLE, "cannot read " + source + ": " + e);
+            return observed(refuse(source.toString(), Reason.UNREADABLE, "cannot read " + source + ": " + e));
         }
         return run(Attempt.hotfix(parts, source.toString(), bytes, options));
     }
@@ -71,9 +93,21 @@ public final class Pipeline implements HotfixManager {
         try (InputStream in = jar) {
             bytes = InspectedJar.readLimited(in);
         } catch (IOException e) {
-            return refuse(name, Reason.UNREADABLE, "cannot read " + name + ": " + e);
+            return observed(refuse(name, Reason.UNREADABLE, "cannot read " + name + ": " + e));
         }
         return run(Attempt.hotfix(parts, name, bytes, options));
+    }
+
+    private static InputStream open(URI source) throws IOException {
+        return open(source, CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
+    }
+
+    /** Opens a source with timeouts: a server that never answers must not hold the pipeline. */
+    static InputStream open(URI source, int connectMillis, int readMillis) throws IOException {
+        URLConnection connection = source.toURL().openConnection();
+        connection.setConnectTimeout(connectMillis);
+        connection.setReadTimeout(readMillis);
+        return connection.getInputStream();
     }
 
     @Override
@@ -152,15 +186,25 @@ public final class Pipeline implements HotfixManager {
         return exclusively(attempt, attempt::run);
     }
 
+    /** @return the report, after telling the observer (the operator's counters) of it */
+    private HotfixReport observed(HotfixReport report) {
+        try {
+            observer.accept(report);
+        } catch (RuntimeException e) {
+            parts.log().error("Hotfix {}: its report could not be counted", report.id(), e);
+        }
+        return report;
+    }
+
     /** Does one hotfix's work while no other runs; refuses {@code attempt} as BUSY otherwise. */
     private HotfixReport exclusively(Attempt attempt, Supplier<HotfixReport> work) {
         if (!busy.tryLock()) {
-            return attempt.refuse(Reason.BUSY, "another hotfix is being applied (" + inProgress
-                    + "): hotfixes are applied one at a time; try again when it is done");
+            return observed(attempt.refuse(Reason.BUSY, "another hotfix is being applied (" + inProgress
+                    + "): hotfixes are applied one at a time; try again when it is done"));
         }
         try {
             inProgress = attempt.source();
-            return work.get();
+            return observed(work.get());
         } finally {
             inProgress = "";
             busy.unlock();

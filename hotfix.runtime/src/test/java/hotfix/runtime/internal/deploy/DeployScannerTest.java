@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 
 public class DeployScannerTest {
@@ -160,6 +162,30 @@ public class DeployScannerTest {
         assertEquals(List.of(uri("slow.jar")), manager.installs);
         assertEquals(1, manager.applied.size());
         assertEquals(List.of(), scanner.problems());
+    }
+
+    @Test
+    public void aFileThatStaysIncompleteIsRefusedAsTruncatedOnceTheLimitIsOver() throws Exception {
+        scanner.settings(HotfixOptions.defaults(), Duration.ofMillis(200));
+        byte[] cut = "PK\003\004 and then only text, no end record".getBytes(StandardCharsets.ISO_8859_1);
+        drop("cut.jar", cut);
+        scan(3);
+
+        assertEquals("waited for while the copy may still finish", List.of(), manager.installs);
+        assertTrue(scanner.problems().toString(), scanner.problems().get(0).startsWith("cut.jar: incomplete")
+                && scanner.problems().get(0).contains("waiting up to 200 ms"));
+
+        // the limit is a time: nothing but time passing can end it
+        Thread.sleep(250);
+        scan(1);
+
+        assertEquals("handed to the pipeline, which refuses it into the history", List.of(uri("cut.jar")),
+                manager.installs);
+        assertTrue(scanner.problems().toString(), scanner.problems().get(0).startsWith("cut.jar: truncated ("));
+        assertTrue(logged.toString(), logged.stream().anyMatch(line -> line.startsWith("WARNING ")
+                && line.contains("cut.jar is truncated")));
+        scan(3);
+        assertEquals("not tried again until it changes", 1, manager.installs.size());
     }
 
     @Test

@@ -159,6 +159,55 @@ public class JournalTest {
     }
 
     @Test
+    public void idsAreNeverGivenOutTwiceEvenWhenTheJournalStartsEmptyAgain() throws Exception {
+        Path floor = folder.getRoot().toPath().resolve("framework-area/last-attempt-id");
+        Journal first = new Journal(folder.getRoot().toPath().resolve("first"), floor);
+        first.nextId();
+        long last = first.nextId();
+
+        // the runtime reinstalled: its own data area, and so its journal, is new and empty
+        Journal reinstalled = new Journal(folder.getRoot().toPath().resolve("second"), floor);
+
+        assertEquals(last + 1, reinstalled.nextId());
+    }
+
+    @Test
+    public void theHistoryKeepsTheNewestFinishedAttemptsAndEveryHotfixInPlace() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        Journal journal = new Journal(directory);
+        HotfixReport kept = report(journal.nextId(), Outcome.APPLIED, 0);
+        journal.record(new Journal.Entry(kept, "a", 1, null));
+        HotfixReport undone = report(journal.nextId(), Outcome.APPLIED, 0);
+        journal.record(new Journal.Entry(undone, "b", 1, null));
+        journal.record(Journal.Entry.of(report(journal.nextId(), Outcome.ROLLED_BACK, undone.id())));
+        for (int i = 0; i < 5; i++) {
+            journal.record(Journal.Entry.of(report(journal.nextId(), Outcome.REFUSED, 0)));
+        }
+
+        journal.retain(2);
+
+        List<Long> ids = journal.history().stream().map(HotfixReport::id).toList();
+        assertEquals(List.of(8L, 7L, kept.id()), ids);
+        assertEquals(List.of(kept.id()), journal.applied().stream().map(e -> e.report().id()).toList());
+        journal.record(Journal.Entry.of(report(journal.nextId(), Outcome.REFUSED, 0)));
+        assertEquals("dropped from disk too", List.of(9L, 8L, kept.id()),
+                new Journal(directory).history().stream().map(HotfixReport::id).toList());
+    }
+
+    @Test
+    public void temporariesLeftByACrashAreDeletedAtStart() throws Exception {
+        Path directory = folder.getRoot().toPath();
+        new Journal(directory);
+        Path jar = Files.writeString(directory.resolve("jars/3-previous.jar.tmp"), "half");
+        Path record = Files.writeString(directory.resolve("attempts/3.properties.tmp"), "half");
+
+        new Journal(directory);
+
+        assertTrue(Files.notExists(jar));
+        assertTrue(Files.notExists(record));
+    }
+
+    @Test
     public void theSignerIsKeptAndAnOlderRecordHasNone() {
         HotfixReport unsigned = report(3, Outcome.APPLIED, 0);
         HotfixReport signed = unsigned.toBuilder().signer("CN=Hotfix Release,O=Example").build();

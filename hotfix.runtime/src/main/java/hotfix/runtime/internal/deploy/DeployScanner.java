@@ -3,11 +3,9 @@ package hotfix.runtime.internal.deploy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +127,7 @@ final class DeployScanner {
             Set<String> present = new HashSet<>();
             Map<String, Stability.Seen> listing = new TreeMap<>();
             try {
-                list(present, listing);
+                Stability.list(directory, present, listing);
             } catch (IOException e) {
                 // Nothing counts as removed when the directory could not be read: no rollback on a hiccup.
                 failed("cannot list " + directory + ": " + e, e);
@@ -175,32 +173,6 @@ final class DeployScanner {
         return true;
     }
 
-    private void list(Set<String> present, Map<String, Stability.Seen> listing) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.startsWith(".") || !name.endsWith(".jar")) {
-                    continue;
-                }
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    continue;
-                } catch (IOException e) {
-                    // there but unreadable for now: not removed, not stable
-                    present.add(name);
-                    continue;
-                }
-                if (attributes.isRegularFile()) {
-                    present.add(name);
-                    listing.put(name, new Stability.Seen(attributes.size(), attributes.lastModifiedTime()));
-                }
-            }
-        }
-    }
-
-    /** An entry whose hotfix was rolled back from the shell no longer owns it. */
     private void forgetHotfixesRolledBackElsewhere() {
         if (jars.entries().values().stream().noneMatch(entry -> entry.hotfix() != 0)) {
             return;
@@ -290,7 +262,9 @@ final class DeployScanner {
             // recorded before the install: if that must wait, the next pass just installs
             jars.entries().put(name, new Entry(entry.sha256(), 0, ""));
         }
-        HotfixReport adopted = adoptable(sha256);
+        Set<Long> owned = new HashSet<>();
+        jars.entries().values().forEach(owner -> owned.add(owner.hotfix()));
+        HotfixReport adopted = AppliedHotfixes.of(manager).adoptable(sha256, owned).orElse(null);
         if (adopted != null) {
             log.log(System.Logger.Level.INFO, name + ": the same content is applied already, as hotfix "
                     + adopted.id() + " (" + adopted.source() + "): removing the jar now rolls it back", null);
@@ -328,22 +302,16 @@ final class DeployScanner {
      * @return {@code null} if nothing of it is applied any more; otherwise why it stays
      */
     private String rollBack(long id, String why) throws Busy {
-        List<HotfixReport> applied = manager.list();
-        HotfixReport own = applied.stream().filter(report -> report.id() == id).findFirst().orElse(null);
+        AppliedHotfixes applied = AppliedHotfixes.of(manager);
+        HotfixReport own = applied.find(id).orElse(null);
         if (own == null) {
             return null;
         }
-        HotfixReport later = null;
-        for (HotfixReport report : applied) {
-            if (report.id() > id && report.target().equals(own.target())) {
-                later = report;
-            }
-        }
-        if (later != null) {
-            // Asked of the pipeline, this would be refused and recorded again at every poll.
-            return why + ", but hotfix " + id + " it applied stays: hotfix " + later.id() + " (" + later.source()
-                    + ") was applied to " + own.target() + " after it; roll back " + later.id() + " and then " + id
-                    + " with hotfix:rollback";
+        Optional<HotfixReport> later = applied.laterOnTheSameTarget(own);
+        if (later.isPresent()) {
+            return why + ", but hotfix " + id + " it applied stays: hotfix " + later.get().id() + " ("
+                    + later.get().source() + ") was applied to " + own.target() + " after it; roll back "
+                    + later.get().id() + " and then " + id + " with hotfix:rollback";
         }
         busy();
         HotfixReport report = manager.rollback(id, options);
@@ -357,18 +325,6 @@ final class DeployScanner {
         }
         return why + ", but hotfix " + id + " it applied could not be rolled back: " + report.message()
                 + "; roll it back with hotfix:rollback " + id;
-    }
-
-    /** @return an applied hotfix of this content that no jar owns: after a lost record, or from the shell */
-    private HotfixReport adoptable(String sha256) {
-        Set<Long> owned = new HashSet<>();
-        jars.entries().values().forEach(entry -> owned.add(entry.hotfix()));
-        for (HotfixReport report : manager.list()) {
-            if (report.sha256().equals(sha256) && !owned.contains(report.id())) {
-                return report;
-            }
-        }
-        return null;
     }
 
     /** @return whether a stable but incomplete file has waited long enough to be refused as truncated */

@@ -1,5 +1,11 @@
 package hotfix.runtime.internal.deploy;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +91,38 @@ final class Stability {
         return Optional.of(waited);
     }
 
+    /**
+     * Lists the jars of the directory that count: {@code *.jar}, not hidden, regular files.
+     *
+     * @param present every such name, readable or not (one that is there is not removed)
+     * @param listing what each readable one looks like now, for {@link #observe}
+     */
+    static void list(Path directory, Set<String> present, Map<String, Seen> listing) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") || !name.endsWith(".jar")) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue;
+                } catch (IOException e) {
+                    // there but unreadable for now: not removed, not stable
+                    present.add(name);
+                    continue;
+                }
+                if (attributes.isRegularFile()) {
+                    present.add(name);
+                    listing.put(name, new Seen(attributes.size(), attributes.lastModifiedTime()));
+                }
+            }
+        }
+    }
+
+    /** An entry whose hotfix was rolled back from the shell no longer owns it. */
     /** Marks a file handled: it is not offered again until its size or time changes. */
     void settle(String name) {
         settled.add(name);

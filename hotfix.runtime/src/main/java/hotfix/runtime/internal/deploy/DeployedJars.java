@@ -2,19 +2,15 @@ package hotfix.runtime.internal.deploy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
+
+import hotfix.runtime.internal.journal.DurableFiles;
 
 /**
  * The watcher's own record of what each jar of the deploy directory did, kept in the runtime's
@@ -98,7 +94,7 @@ final class DeployedJars {
         }
     }
 
-    /** Writes the entries: to a temporary file first, then moved into place atomically. */
+    /** Writes the entries: whole, and durably ({@link DurableFiles}). */
     void store() throws IOException {
         Properties properties = new Properties();
         properties.setProperty("directory", directory);
@@ -108,19 +104,7 @@ final class DeployedJars {
             properties.setProperty(PREFIX + name + ".problem", entry.problem());
         });
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = Channels.newOutputStream(channel);
-            properties.store(out, "What each jar of the deploy directory did; written by hotfix.runtime");
-            out.flush();
-            // on disk before the move, or a crash could leave the new name on empty content
-            channel.force(true);
-        }
-        try {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFiles.write(file, out -> properties.store(out,
+                "What each jar of the deploy directory did; written by hotfix.runtime"));
     }
 }

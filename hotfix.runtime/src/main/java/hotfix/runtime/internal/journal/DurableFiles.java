@@ -18,18 +18,20 @@ import java.util.Properties;
  * moved into place, and the move itself forced to disk with the directory. A reader sees the old
  * file or the new one, never half of one; a record written is still there after a power cut.
  */
-final class DurableFiles {
+public final class DurableFiles {
 
     static final String TEMPORARY = ".tmp";
 
-    interface Writer {
+    /** Writes a file's content. */
+    public interface Writer {
         void write(OutputStream out) throws IOException;
     }
 
     private DurableFiles() {
     }
 
-    static void write(Path file, Writer writer) throws IOException {
+    /** Writes {@code file} whole and durably: temporary name, forced, moved, directory forced. */
+    public static void write(Path file, Writer writer) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);

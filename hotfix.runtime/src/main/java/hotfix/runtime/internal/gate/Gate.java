@@ -33,10 +33,20 @@ public final class Gate implements QuiesceGate {
     private static final int SPINS = 32;
     private static final int YIELDS = 8;
     private static final long PARK_NANOS = 50_000;
+    /**
+     * How long a held caller parks at most before it looks again: {@link #open()} unparks every
+     * held caller at once, so this only bounds a wake-up that was missed. Short naps (the
+     * drain's {@link #PARK_NANOS}) would wake hundreds of held threads 20,000 times a second.
+     */
+    private static final long HELD_PARK_NANOS = 10_000_000;
+    /** Dead threads' entries are swept once every this many registrations, not at each. */
+    private static final int SWEEP_EVERY = 64;
 
     private final ThreadLocal<Entry> entries = ThreadLocal.withInitial(this::register);
     private final ConcurrentLinkedQueue<Entry> registry = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger registrations = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     /**
@@ -99,6 +109,22 @@ public final class Gate implements QuiesceGate {
             entry.depth = 1;
         } else {
             DEPTH.setOpaque(entry, depth + 1);
+        }
+    }
+
+    /**
+     * Makes the level the caller just entered with {@link #enterPassing()} a held one: it waits
+     * at a closed gate, unless a level below it is held already (reentrancy).
+     */
+    public void holdHere() {
+        Entry entry = entries.get();
+        if (entry.heldFrom > 0) {
+            return;
+        }
+        int depth = entry.depth;
+        entry.heldFrom = depth;
+        if (closed) {
+            awaitOpen(entry, depth);
         }
     }
 
@@ -210,9 +236,12 @@ public final class Gate implements QuiesceGate {
         }
     }
 
-    /** Opens the gate: held callers go on. */
+    /** Opens the gate: held callers go on, woken now rather than at their next look. */
     public void open() {
         closed = false;
+        for (Thread thread : parked) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** @return the threads inside the gate, each with where it is (its top frames) */
@@ -244,17 +273,32 @@ public final class Gate implements QuiesceGate {
      */
     private void awaitOpen(Entry entry, int depth) {
         waiting.incrementAndGet();
+        Thread self = Thread.currentThread();
+        boolean interrupted = false;
         try {
             do {
                 entry.depth = 0;
                 int spins = 0;
                 while (closed) {
-                    backOff(spins++);
+                    // an interrupted thread's park returns at once: keep the interrupt for later
+                    interrupted |= Thread.interrupted();
+                    if (spins < SPINS + YIELDS) {
+                        backOff(spins++);
+                    } else {
+                        parked.add(self);
+                        if (closed) {
+                            LockSupport.parkNanos(this, HELD_PARK_NANOS);
+                        }
+                        parked.remove(self);
+                    }
                 }
                 entry.depth = depth;
             } while (closed);
         } finally {
             waiting.decrementAndGet();
+            if (interrupted) {
+                self.interrupt();
+            }
         }
     }
 
@@ -272,7 +316,10 @@ public final class Gate implements QuiesceGate {
         Entry entry = new Entry(Thread.currentThread());
         registry.add(entry);
         // Forget threads that died: their entries can only be empty, and would otherwise pile up.
-        registry.removeIf(e -> e.thread.get() == null);
+        // A sweep walks every entry, so it runs once per SWEEP_EVERY registrations, not at each.
+        if (registrations.incrementAndGet() % SWEEP_EVERY == 0) {
+            registry.removeIf(e -> e.thread.get() == null);
+        }
         return entry;
     }
 

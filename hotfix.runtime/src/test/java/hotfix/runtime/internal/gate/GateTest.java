@@ -110,6 +110,36 @@ public class GateTest {
     }
 
     @Test
+    public void anInterruptedHeldCallerStaysParkedAndKeepsItsInterrupt() throws Exception {
+        assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        CountDownLatch passed = new CountDownLatch(1);
+        Thread caller = threads.start("interrupted-caller", () -> {
+            gate.enter();
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+            gate.leave();
+            passed.countDown();
+        });
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the caller waits");
+        caller.interrupt();
+
+        // a held caller that spins is RUNNABLE whenever it is looked at; a parked one is not
+        int running = 0;
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(5);
+            if (caller.getState() == Thread.State.RUNNABLE) {
+                running++;
+            }
+        }
+        assertTrue("an interrupted held caller spun: RUNNABLE " + running + " times of 50", running < 10);
+        assertEquals("still held", 1, gate.waiting());
+
+        gate.open();
+        assertTrue(passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue("the interrupt is the caller's to see, after the gate", interruptedAfter.get());
+    }
+
+    @Test
     public void holdsNewCallersWhileClosedAndLetsThemGoWhenOpen() throws Exception {
         assertTrue(gate.closeAndDrain(LONG, LONG).drained());
         CountDownLatch passed = new CountDownLatch(1);

@@ -27,12 +27,15 @@ public final class ProxySlot {
      * Enters the gate and returns the target to call. Waits at a closed gate only while this
      * slot is {@linkplain #hold(boolean) held}: calls to services a hotfix does not change are
      * counted but never held.
+     * <p>
+     * Counted first, then asks whether it is held: a caller that reads "not held" is already
+     * counted, so a drain that holds this slot afterwards waits for it. (Reading first, a caller
+     * preempted between the read and its count would run on the old target unseen.)
      */
     public Object enter() {
+        gate.enterPassing();
         if (held) {
-            gate.enter();
-        } else {
-            gate.enterPassing();
+            gate.holdHere();
         }
         return target;
     }

@@ -112,7 +112,8 @@ final class Attempt {
                 pause = Duration.ofNanos(System.nanoTime() - closed);
             }
             return refuse(refusal.reason(), refusal.getMessage());
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // any Throwable: a checked exception thrown sneakily by application code too
             undoAll();
             parts.log().error("Hotfix {} from {} failed unexpectedly; undone", id, source, e);
             return refuse(Reason.FAILED, "unexpected failure, everything was undone: " + e);

@@ -229,9 +229,17 @@ final class SwapMode implements Stages {
                             + " hands over state but the new one does not implement StateTransfer: "
                             + "the state would be lost, so the old version keeps serving");
                 }
+                // Exception, not RuntimeException: a checked exception thrown sneakily must undo too
+                Object state;
                 try {
-                    importer.importState(exporter.exportState());
-                } catch (RuntimeException | LinkageError e) {
+                    state = exporter.exportState();
+                } catch (Exception | LinkageError e) {
+                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + match.getKey().matchKey()
+                            + " could not export its state: " + e + "; it keeps its state and keeps serving");
+                }
+                try {
+                    importer.importState(state);
+                } catch (Exception | LinkageError e) {
                     throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the new " + match.getKey().matchKey()
                             + " refused the old version's state: " + e
                             + "; the old version keeps its state and keeps serving");

@@ -48,6 +48,12 @@ public final class Gate implements QuiesceGate {
     private final AtomicInteger registrations = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /**
+     * The thread that closed the gate, until it opens it: it is never held. A state handover
+     * that calls a sibling service of its own bundle goes through that service's held proxy, on
+     * the controller's thread; holding it would wait for the only thread that can open.
+     */
+    private volatile Thread controller;
 
     /**
      * One thread's place in the gate. {@code depth} counts its levels, held or passing, and is
@@ -93,7 +99,7 @@ public final class Gate implements QuiesceGate {
         // gate is closed.
         entry.depth = depth + 1;
         entry.heldFrom = depth + 1;
-        if (closed) {
+        if (closed && Thread.currentThread() != controller) {
             awaitOpen(entry, depth + 1);
         }
     }
@@ -123,7 +129,7 @@ public final class Gate implements QuiesceGate {
         }
         int depth = entry.depth;
         entry.heldFrom = depth;
-        if (closed) {
+        if (closed && Thread.currentThread() != controller) {
             awaitOpen(entry, depth);
         }
     }
@@ -148,7 +154,7 @@ public final class Gate implements QuiesceGate {
 
     @Override
     public void checkpoint() {
-        if (!closed) {
+        if (!closed || Thread.currentThread() == controller) {
             return;
         }
         Entry entry = entries.get();
@@ -196,6 +202,7 @@ public final class Gate implements QuiesceGate {
         Entry own = entries.get();
         int ownDepth = own.depth;
         own.depth = 0;
+        controller = Thread.currentThread();
         try {
             while (true) {
                 closed = true;
@@ -206,7 +213,7 @@ public final class Gate implements QuiesceGate {
                     long now = System.nanoTime();
                     if (now - end >= 0) {
                         List<String> threads = threadsInside();
-                        closed = false;
+                        open();
                         return new Drain(false, releases, threads, Duration.ofNanos(now - start));
                     }
                     if (waiting.get() > 0 && now - lastChange >= stall.toNanos()) {
@@ -239,6 +246,7 @@ public final class Gate implements QuiesceGate {
     /** Opens the gate: held callers go on, woken now rather than at their next look. */
     public void open() {
         closed = false;
+        controller = null;
         for (Thread thread : parked) {
             LockSupport.unpark(thread);
         }

@@ -110,6 +110,26 @@ public class GateTest {
     }
 
     @Test
+    public void theThreadThatClosedTheGateIsNeverHeldByIt() throws Exception {
+        // a state handover that calls a sibling service of its bundle, through its held proxy
+        FutureTask<Boolean> controller = new FutureTask<>(() -> {
+            assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+            gate.enter();
+            gate.leave();
+            gate.enterPassing();
+            gate.holdHere();
+            gate.checkpoint();
+            gate.leave();
+            assertTrue("still closed for everyone else", gate.isClosed());
+            gate.open();
+            return true;
+        });
+        threads.start("controller", controller::run);
+
+        assertTrue(controller.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
     public void anInterruptedHeldCallerStaysParkedAndKeepsItsInterrupt() throws Exception {
         assertTrue(gate.closeAndDrain(LONG, LONG).drained());
         AtomicBoolean interruptedAfter = new AtomicBoolean();

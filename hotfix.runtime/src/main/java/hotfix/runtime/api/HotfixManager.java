@@ -22,8 +22,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * jars out ({@link Reason#UNSAFE_JAR}, {@link Reason#INVALID_CLASS}). When the framework property
  * {@code hotfix.truststore} names a PKCS12 key store ({@code hotfix.truststore.password} its
  * password, if it has one), every install and dry run also requires the jar to be signed, every
- * entry by the same signer, with a certificate the store trusts and valid now
- * ({@link Reason#UNSIGNED}, {@link Reason#SIGNATURE_INVALID}, {@link Reason#UNTRUSTED}). A
+ * entry by the same signer, with a certificate the store trusts and valid now, or valid when the
+ * jar was signed if its timestamp (jarsigner -tsa) is from a time-stamping authority the store
+ * trusts ({@link Reason#UNSIGNED}, {@link Reason#SIGNATURE_INVALID}, {@link Reason#UNTRUSTED}). A
  * rollback re-installs the runtime's own copy of the replaced version, kept in its data area,
  * and needs no signature.
  * <p>

@@ -3,7 +3,6 @@ package hotfix.runtime.internal.inspect;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +38,7 @@ public final class InspectedJar {
     private final Map<String, String> headers;
     private final Map<String, byte[]> entries;
     /** Verified on first use, as inspect asks for it after naming the target in its report. */
-    private List<X509Certificate[]> signers;
+    private List<Signer> signers;
 
     private InspectedJar(byte[] bytes, String symbolicName, Version version, Attributes headers,
             Map<String, byte[]> entries) {
@@ -181,10 +180,11 @@ public final class InspectedJar {
     }
 
     /**
-     * @return the chains that signed every entry, signer first; empty if it is not signed
+     * @return the signers, their chains and timestamps, that signed every entry; empty if it is
+     *         not signed
      * @throws Refusal SIGNATURE_INVALID if it is signed but the signature does not cover it as it is
      */
-    public synchronized List<X509Certificate[]> signers() throws Refusal {
+    public synchronized List<Signer> signers() throws Refusal {
         if (signers == null) {
             signers = List.copyOf(Signatures.signers(bytes, entries.keySet()));
         }
@@ -197,8 +197,8 @@ public final class InspectedJar {
      * @throws Refusal SIGNATURE_INVALID if it is signed but the signature does not cover it as it is
      */
     public String signer() throws Refusal {
-        List<X509Certificate[]> chains = signers();
-        return chains.isEmpty() ? "" : Signatures.subject(chains.get(0)[0]);
+        List<Signer> all = signers();
+        return all.isEmpty() ? "" : all.get(0).subject();
     }
 
     /** @return its {@link HotfixHeaders#MODE}, {@link Mode#SWAP} if it has none */

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.CodeSigner;
+import java.security.Timestamp;
+import java.security.cert.CertPath;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -24,7 +27,8 @@ import hotfix.runtime.api.Reason;
  * Who signed a jar, and whether the signature covers all of it. The JDK verifies each entry's
  * digest as it reads it; what it does not do, and this does, is refuse a jar whose signature
  * covers only part of it: an unsigned entry added to a signed jar, a signed entry removed, or
- * entries signed by different signers.
+ * entries signed by different signers. It keeps each signer's timestamp, which the JDK verified
+ * belongs to the signature, for the {@link TrustStore} to judge.
  */
 final class Signatures {
 
@@ -35,15 +39,16 @@ final class Signatures {
      * @param bytes a jar that {@link InspectedJar#read(byte[])} found within the rules: every
      *              entry unpacks within the limits, so reading it again is bounded
      * @param names the names of its entries
-     * @return the certificate chains, signer first, that signed every entry of the jar, in a
-     *         stable order; empty if the jar is not signed at all
+     * @return the signers, each with its chain and its timestamp, that signed every entry of the
+     *         jar, in a stable order; empty if the jar is not signed at all
      * @throws Refusal SIGNATURE_INVALID if the jar is signed but the signature does not hold
      */
-    static List<X509Certificate[]> signers(byte[] bytes, Set<String> names) throws Refusal {
+    static List<Signer> signers(byte[] bytes, Set<String> names) throws Refusal {
         if (names.stream().noneMatch(Signatures::isSignatureFile)) {
             return List.of();
         }
-        Map<X509Certificate, X509Certificate[]> common = null;
+        // a signer is its chain and its timestamp, as the JDK's CodeSigner compares them
+        Map<CodeSigner, Signer> common = null;
         List<String> seen = new ArrayList<>();
         Manifest manifest;
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes), true)) {
@@ -61,11 +66,11 @@ final class Signatures {
                     throw invalid("its entry " + JarRules.quote(name) + " is not signed: it was added after the jar"
                             + " was signed, or the signature files do not follow the manifest");
                 }
-                Map<X509Certificate, X509Certificate[]> these = new LinkedHashMap<>();
+                Map<CodeSigner, Signer> these = new LinkedHashMap<>();
                 for (CodeSigner signer : signers) {
-                    X509Certificate[] chain = chain(signer);
-                    if (chain.length > 0) {
-                        these.put(chain[0], chain);
+                    List<X509Certificate> chain = chain(signer);
+                    if (!chain.isEmpty()) {
+                        these.put(signer, new Signer(chain, Optional.ofNullable(signer.getTimestamp())));
                     }
                 }
                 if (common == null) {
@@ -96,9 +101,10 @@ final class Signatures {
                 }
             }
         }
-        List<X509Certificate[]> chains = new ArrayList<>(common.values());
-        chains.sort(Comparator.comparing(chain -> subject(chain[0])));
-        return chains;
+        List<Signer> found = new ArrayList<>(common.values());
+        found.sort(Comparator.comparing(Signer::subject).thenComparing(signer -> signer.timestamp()
+                .map(Timestamp::getTimestamp).orElse(null), Comparator.nullsLast(Comparator.naturalOrder())));
+        return found;
     }
 
     /** @return the subject of a certificate, as the report records it */
@@ -121,14 +127,19 @@ final class Signatures {
                 .endsWith("-DIGEST"));
     }
 
-    private static X509Certificate[] chain(CodeSigner signer) {
+    /** @return the X.509 certificates of a path, in its order: the signer's or a time-stamping authority's */
+    static List<X509Certificate> chain(CertPath path) {
         List<X509Certificate> chain = new ArrayList<>();
-        for (Certificate certificate : signer.getSignerCertPath().getCertificates()) {
+        for (Certificate certificate : path.getCertificates()) {
             if (certificate instanceof X509Certificate x509) {
                 chain.add(x509);
             }
         }
-        return chain.toArray(X509Certificate[]::new);
+        return chain;
+    }
+
+    private static List<X509Certificate> chain(CodeSigner signer) {
+        return chain(signer.getSignerCertPath());
     }
 
     private static Refusal invalid(String why) {

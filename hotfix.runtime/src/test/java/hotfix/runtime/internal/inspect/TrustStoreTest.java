@@ -7,10 +7,14 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.Timestamp;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -25,13 +29,18 @@ import hotfix.runtime.api.Reason;
 
 /**
  * Signed jars, made and signed with real keys when the test runs, and tampered with as an
- * attacker would: accepted only when every entry is signed by a trusted, valid certificate.
+ * attacker would: accepted only when every entry is signed by a trusted, valid certificate. A
+ * real time-stamping authority on 127.0.0.1 stamps signatures with the time each test chooses:
+ * its timestamp moves the date a signer must have been valid at only if the store trusts it.
  */
 public class TrustStoreTest {
 
     static final String RELEASE = "CN=Hotfix Release,O=Example";
     static final String STRANGER = "CN=Stranger,O=Elsewhere";
     static final String NOTES = "fixtures/redefine/v1/notes.txt";
+    static final String OLD_RELEASE = "CN=Old Release,O=Example";
+    /** While the "expired" certificate was valid (2020-01-01 to 2020-01-31), whatever the time zone. */
+    static final Instant WHILE_VALID = Instant.parse("2020-01-15T12:00:00Z");
 
     @ClassRule
     public static TemporaryFolder folder = new TemporaryFolder();
@@ -39,16 +48,39 @@ public class TrustStoreTest {
     static Keys keys;
     static Path trusted;
     static Path openStore;
+    /**
+     * Trusts the release and expired signers, a time-stamping authority, one whose certificate
+     * has expired since it stamped, and a certificate authority (not the keys it issued).
+     */
+    static Path stamped;
+    static TimeStampingAuthority tsa;
 
     @BeforeClass
     public static void makeKeys() throws IOException {
         keys = new Keys(folder.getRoot().toPath())
                 .key("release", RELEASE, null, 30)
                 .key("stranger", STRANGER, null, 30)
-                .key("expired", "CN=Old Release,O=Example", "2020/01/01", 30)
-                .key("future", "CN=Future Release,O=Example", "2099/01/01", 30);
+                .key("expired", OLD_RELEASE, "2020/01/01", 30)
+                .key("future", "CN=Future Release,O=Example", "2099/01/01", 30)
+                .timeStampingKey("tsa", "CN=Hotfix TSA,O=Example", "2019/01/01", 36500)
+                .timeStampingKey("rogue-tsa", "CN=Rogue TSA,O=Elsewhere", "2019/01/01", 36500)
+                // valid for the expired signer's month, expired now
+                .timeStampingKey("old-tsa", "CN=Old TSA,O=Example", "2019/01/01", 730)
+                .authorityKey("ca", "CN=Hotfix CA,O=Example", "2019/01/01", 36500)
+                .issued("team", "CN=Team Release,O=Example", "ca", "2020/01/01", 30)
+                .issued("ca-tsa", "CN=Hotfix CA TSA,O=Example", "ca", "2019/01/01", 36500,
+                        "EKU:critical=timeStamping");
         trusted = keys.trustStore("trust.p12", "trustpass", "release", "expired", "future");
         openStore = keys.trustStore("open.p12", null, "release");
+        stamped = keys.trustStore("stamped.p12", "trustpass", "release", "expired", "tsa", "old-tsa", "ca");
+        tsa = new TimeStampingAuthority(keys);
+    }
+
+    @AfterClass
+    public static void stopAuthority() {
+        if (tsa != null) {
+            tsa.close();
+        }
     }
 
     static byte[] unsigned() {
@@ -198,6 +230,77 @@ public class TrustStoreTest {
         store.check(InspectedJar.read(keys.sign(unsigned(), "release")), false);
         assertThrows(Refusal.class, () -> store.check(InspectedJar.read(unsigned()), false));
         TrustStore.configured(name -> null).check(InspectedJar.read(unsigned()), false);
+    }
+
+    @Test
+    public void anExpiredSignerIsAcceptedWhenATrustedAuthorityStampedItWhileItWasValid() throws Refusal {
+        InspectedJar jar = InspectedJar.read(keys.sign(unsigned(), "expired", tsa.at("tsa", WHILE_VALID)));
+
+        store(stamped, "trustpass").check(jar, false);
+        assertEquals(OLD_RELEASE, jar.signer());
+        Timestamp timestamp = jar.signers().get(0).timestamp().orElseThrow();
+        assertEquals(WHILE_VALID, timestamp.getTimestamp().toInstant());
+        assertEquals("CN=Hotfix TSA,O=Example",
+                Signatures.subject((X509Certificate) timestamp.getSignerCertPath().getCertificates().get(0)));
+    }
+
+    @Test
+    public void aTimestampFromAnAuthorityTheStoreDoesNotTrustDoesNotSaveAnExpiredSigner() {
+        byte[] jar = keys.sign(unsigned(), "expired", tsa.at("rogue-tsa", WHILE_VALID));
+
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED,
+                "signed by " + OLD_RELEASE + ", whose certificate expired on 2020-01-31");
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "the jar's timestamp (2020-01-15T12:00:00Z, by"
+                + " CN=Rogue TSA,O=Elsewhere) does not count, as it is not from a trusted time-stamping authority");
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "add the authority's certificate to the store");
+    }
+
+    @Test
+    public void aTrustedTimestampAfterTheSignerExpiredIsRefused() {
+        byte[] jar = keys.sign(unsigned(), "expired", tsa.at("tsa", Instant.parse("2020-03-01T00:00:00Z")));
+
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "signed by " + OLD_RELEASE + ", whose"
+                + " certificate expired on 2020-01-31");
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "its timestamp, by the trusted time-stamping"
+                + " authority CN=Hotfix TSA,O=Example, says it was signed on 2020-03-01T00:00:00Z, after that");
+    }
+
+    @Test
+    public void aTrustedTimestampBeforeTheSignerWasValidIsRefusedEvenIfItIsValidNow() {
+        byte[] jar = keys.sign(unsigned(), "release", tsa.at("tsa", WHILE_VALID));
+
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "signed by " + RELEASE + ", whose certificate"
+                + " is not valid before");
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "says it was signed on 2020-01-15T12:00:00Z,"
+                + " before that");
+    }
+
+    @Test
+    public void aTimestampFromAnUntrustedAuthorityChangesNothingForAValidSigner() throws Refusal {
+        InspectedJar jar = InspectedJar.read(keys.sign(unsigned(), "release", tsa.at("rogue-tsa", WHILE_VALID)));
+
+        store(stamped, "trustpass").check(jar, false);
+        assertEquals(RELEASE, jar.signer());
+    }
+
+    @Test
+    public void aTimestampFromATrustedAuthorityWhoseCertificateExpiredDoesNotCount() {
+        byte[] jar = keys.sign(unsigned(), "expired", tsa.at("old-tsa", WHILE_VALID));
+
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "whose certificate expired on 2020-01-31");
+        assertRefused(stamped, "trustpass", jar, Reason.UNTRUSTED, "the jar's timestamp (2020-01-15T12:00:00Z, by"
+                + " CN=Old TSA,O=Example) does not count, as the time-stamping authority's certificate is not valid"
+                + " now");
+    }
+
+    @Test
+    public void aTimestampCountsForASignerAndAnAuthorityIssuedByATrustedCertificateAuthority() throws Refusal {
+        InspectedJar jar = InspectedJar.read(keys.sign(unsigned(), "team", tsa.at("ca-tsa", WHILE_VALID)));
+
+        store(stamped, "trustpass").check(jar, false);
+        assertEquals("CN=Team Release,O=Example", jar.signer());
+        assertRefused(stamped, "trustpass", keys.sign(unsigned(), "team"), Reason.UNTRUSTED,
+                "signed by CN=Team Release,O=Example, whose certificate expired on 2020-01-31");
     }
 
     private static void assertRefused(Path store, String password, byte[] jar, Reason reason, String words) {

@@ -61,10 +61,9 @@ public class OpsIT extends HotfixTestSupport {
     @Configuration
     @Override
     public Option[] config() {
-        // before the runtime (start level 3 in shared.bnd), as a platform bundle would be
+        // Configuration Admin and Metatype ship; the Health Check API is the operator's to add.
+        // Before the runtime (start level 3 in shared.bnd), as a platform bundle would be.
         return OptionUtils.combine(super.config(),
-                file("org.apache.felix.configadmin").startLevel(PLATFORM),
-                file("org.apache.felix.metatype").startLevel(PLATFORM),
                 file("org.apache.felix.healthcheck.api").startLevel(PLATFORM));
     }
 

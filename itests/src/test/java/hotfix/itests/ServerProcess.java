@@ -30,8 +30,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** @param options options for the JVM, before {@code -jar} */
     ServerProcess(Path jar, Path folder, int port, List<String> options) throws IOException {
+        this(Path.of(System.getProperty("java.home")), jar, folder, port, options);
+    }
+
+    /**
+     * @param javaHome the Java installation to run the server on
+     * @param options  options for the JVM, before {@code -jar}
+     */
+    ServerProcess(Path javaHome, Path jar, Path folder, int port, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(options);
         command.addAll(List.of("-Dorg.osgi.service.http.port=" + port, "-jar", jar.toString()));
         process = new ProcessBuilder(command)

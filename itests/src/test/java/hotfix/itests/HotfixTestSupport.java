@@ -122,7 +122,8 @@ public abstract class HotfixTestSupport {
     private static Option bundles(IntPredicate atLevel) {
         return composite(Shipped.WEBAPP.bundles().stream()
                 .filter(bundle -> atLevel.test(bundle.startLevel()))
-                .map(bundle -> CoreOptions.bundle(bundle.jar().toURI().toString()).startLevel(bundle.startLevel()))
+                .map(bundle -> CoreOptions.bundle(bundle.jar().toURI().toString()).startLevel(bundle.startLevel())
+                        .start(!bundle.fragment()))
                 .toArray(Option[]::new));
     }
 

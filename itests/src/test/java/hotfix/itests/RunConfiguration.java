@@ -37,6 +37,15 @@ final class RunConfiguration {
 
     /** A bundle the configuration runs, at its start level, as the jar the build resolved. */
     record RunBundle(String symbolicName, Version version, int startLevel, File jar) {
+
+        /** @return whether it is a fragment: installed, never started, as the launcher does */
+        boolean fragment() {
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+                return file.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + jar, e);
+            }
+        }
     }
 
     private final List<RunBundle> bundles;

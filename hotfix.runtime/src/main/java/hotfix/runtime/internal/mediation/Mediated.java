@@ -15,10 +15,10 @@ public final class Mediated {
     private volatile Object service;
     private final ProxySlot slot;
     private final ServiceRegistration<?> proxy;
-    private final List<String> interfaces;
+    private final List<Class<?>> interfaces;
 
     Mediated(ServiceReference<?> original, Object service, ProxySlot slot, ServiceRegistration<?> proxy,
-            List<String> interfaces) {
+            List<Class<?>> interfaces) {
         this.original = original;
         this.service = service;
         this.slot = slot;
@@ -46,8 +46,16 @@ public final class Mediated {
         return proxy;
     }
 
-    /** @return the service's interfaces */
+    /** @return the names of the interfaces the proxy implements: the original's objectClass */
     public List<String> interfaces() {
+        return interfaces.stream().map(Class::getName).toList();
+    }
+
+    /**
+     * @return the interfaces the proxy implements, as the bundle that registered the original
+     *         loaded them: a service that takes the proxy's place must be an instance of each
+     */
+    public List<Class<?>> interfaceClasses() {
         return interfaces;
     }
 
@@ -77,7 +85,7 @@ public final class Mediated {
 
     @Override
     public String toString() {
-        return String.join(",", interfaces) + " of " + original.getBundle().getSymbolicName() + " "
+        return String.join(",", interfaces()) + " of " + original.getBundle().getSymbolicName() + " "
                 + original.getBundle().getVersion();
     }
 }

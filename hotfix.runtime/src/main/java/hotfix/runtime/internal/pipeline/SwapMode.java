@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -28,6 +29,7 @@ import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.inspect.Refusal;
 import hotfix.runtime.internal.mediation.Mediated;
+import hotfix.runtime.internal.mediation.Mediator;
 
 /**
  * A swap-mode hotfix: the new version of the bundle is installed beside the old one, its
@@ -48,6 +50,8 @@ final class SwapMode implements Stages {
     private final List<String> notes = new ArrayList<>();
     private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
     private final Map<ServiceReference<?>, Object> newServices = new LinkedHashMap<>();
+    /** How many of {@link #services} are re-registered, not swapped. */
+    private int leftAlone;
 
     private Bundle old;
     private String previousLocation;
@@ -79,7 +83,10 @@ final class SwapMode implements Stages {
         return old.getVersion();
     }
 
-    /** Plan: which services will be swapped, from the new jar's component descriptors. */
+    /**
+     * Plan: which services will be swapped, from the new jar's component descriptors, and which
+     * re-registered because no proxy stands for them.
+     */
     @Override
     public void plan() throws Refusal {
         List<Mediated> current = parts.mediator().servicesOf(old);
@@ -90,18 +97,24 @@ final class SwapMode implements Stages {
                         + mediated.matchKey() + ": cannot tell which new service replaces which");
             }
         }
+        List<Mediator.Unmediated> unmediated = parts.mediator().unmediated(old);
+        Set<String> reRegistered = new LinkedHashSet<>();
+        unmediated.forEach(service -> reRegistered.add(Mediated.matchKey(service.reference())));
         Set<String> declared = new LinkedHashSet<>();
         for (Components.Declared component : Components.declared(jar)) {
             String key = "component " + component.name();
             declared.add(key);
-            services.add(String.join(",", component.interfaces()) + " (" + key + "): "
-                    + (byKey.containsKey(key) ? "swapped" : "new"));
+            if (!reRegistered.contains(key)) {
+                services.add(String.join(",", component.interfaces()) + " (" + key + "): "
+                        + (byKey.containsKey(key) ? "swapped" : "new"));
+            }
         }
         for (Mediated mediated : current) {
             if (mediated.matchKey().startsWith("component ") && !declared.contains(mediated.matchKey())) {
                 services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
             }
         }
+        listReRegistered(unmediated, List.of());
         for (String name : jar.names()) {
             if (name.endsWith(".class") && !jar.entryEquals(name, JarBytes.entry(old, name))) {
                 classes.add(JarBytes.binaryName(name) + ": replaced with the bundle");
@@ -195,6 +208,8 @@ final class SwapMode implements Stages {
             }
         }
         byKey.forEach((key, reference) -> services.add(key + ": new"));
+        leftAlone = 0;
+        listReRegistered(parts.mediator().unmediated(old), parts.mediator().unmediated(bundle));
         for (ServiceReference<?> reference : matches.values()) {
             Object service = parts.mediator().serviceOf(reference);
             if (service == null) {
@@ -206,6 +221,30 @@ final class SwapMode implements Stages {
             newServices.put(reference, service);
             undo.push(() -> parts.mediator().release(reference));
         }
+    }
+
+    /**
+     * Lists the services no proxy stands for: the old version's go when it is retired, and the
+     * new version's are registered as they are, visible from the moment it starts.
+     */
+    private void listReRegistered(List<Mediator.Unmediated> before, List<Mediator.Unmediated> after) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Mediator.Unmediated service : before) {
+            keys.add(Mediated.matchKey(service.reference()));
+            services.add(describe(service.reference()) + ": re-registered: " + service.why());
+            leftAlone++;
+        }
+        for (Mediator.Unmediated service : after) {
+            if (!keys.contains(Mediated.matchKey(service.reference()))) {
+                services.add(describe(service.reference()) + ": new, not mediated: " + service.why());
+                leftAlone++;
+            }
+        }
+    }
+
+    private static String describe(ServiceReference<?> reference) {
+        return String.join(",", (String[]) reference.getProperty(Constants.OBJECTCLASS)) + " ("
+                + Mediated.matchKey(reference) + ")";
     }
 
     /** Quiesce: holds new calls to the services being replaced and drains those inside. */
@@ -297,12 +336,14 @@ final class SwapMode implements Stages {
 
     @Override
     public String planned() {
-        return "swapping " + services.size() + " service(s)";
+        return "swapping " + (services.size() - leftAlone) + " service(s)"
+                + (leftAlone > 0 ? ", re-registering " + leftAlone : "");
     }
 
     @Override
     public String changed() {
-        return services.size() + " service(s) swapped";
+        return (services.size() - leftAlone) + " service(s) swapped"
+                + (leftAlone > 0 ? ", " + leftAlone + " re-registered" : "");
     }
 
     @Override

@@ -37,8 +37,9 @@ import hotfix.runtime.internal.log.RuntimeLog;
  * a DS component) whose every {@code objectClass} is a public interface the registering bundle
  * can load and a proxy can implement. Left as they are, visible, and re-registered by a hotfix
  * of their bundle: prototype-scoped services, HTTP Whiteboard services (the whiteboard manages
- * their life cycle, which a proxy would hide from it), and services registered under a class
- * name or an interface no proxy can implement. Each is logged once, with the reason.
+ * their life cycle, which a proxy would hide from it), Gogo commands (called by reflection on the
+ * object's own class), and services registered under a class name or an interface no proxy can
+ * implement. Each is logged once, with the reason.
  * <p>
  * The hooks must be registered before any consumer gets a service, so the runtime starts at a
  * lower start level than the application. An original is never hidden from a bundle that
@@ -48,6 +49,9 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** Property on every proxy registration: the service id of the original it stands for. */
     public static final String PROXY_OF = "hotfix.proxy.of";
+
+    /** Gogo's property that makes a service a shell command (CommandProcessor.COMMAND_SCOPE). */
+    static final String COMMAND_SCOPE = "osgi.command.scope";
 
     private static final Set<String> FRAMEWORK_PROPERTIES = Set.of(
             Constants.SERVICE_ID, Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE, Constants.OBJECTCLASS);
@@ -340,6 +344,10 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         // instance) shows as bundle scope; only prototype scope cannot be shared through a proxy.
         if (Constants.SCOPE_PROTOTYPE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
             return Decision.not("it is prototype-scoped: one proxy cannot hand each consumer an object of its own");
+        }
+        if (reference.getProperty(COMMAND_SCOPE) != null) {
+            return Decision.not("it is a Gogo command (" + COMMAND_SCOPE + "): Gogo calls the command's methods by "
+                    + "reflection on the service object's own class, which a proxy of its interfaces does not have");
         }
         for (String key : reference.getPropertyKeys()) {
             if (key.startsWith("osgi.http.whiteboard.")) {

@@ -107,6 +107,17 @@ public class MediatorTest {
     }
 
     @Test
+    public void aGogoCommandIsNeverHiddenWhateverItIsRegisteredUnder() {
+        // Gogo calls greet() by reflection on the object's class: a proxy of Greeter would do,
+        // but a command's methods are often not in the interface it is registered under
+        ServiceReference<?> original = framework.register(application, new Greeting(),
+                Map.of("osgi.command.scope", "demo", "osgi.command.function", new String[] {"greet", "run"}),
+                Greeter.class.getName());
+
+        assertLeftAlone(original, "it is a Gogo command (osgi.command.scope)");
+    }
+
+    @Test
     public void servicesOfInfrastructureAreNeitherHiddenNorLogged() {
         Bundle platform = framework.bundle(3, "org.apache.felix.scr", Greeter.class);
 

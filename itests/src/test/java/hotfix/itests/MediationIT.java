@@ -1,0 +1,104 @@
+package hotfix.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.util.tracker.ServiceTracker;
+
+import hotfix.runtime.api.HotfixOptions;
+import hotfix.runtime.api.HotfixReport;
+import hotfix.runtime.api.Outcome;
+
+/**
+ * Application bundles of shapes the example does not have, installed with the runtime as any
+ * application is: the runtime never hides, breaks or changes a service it cannot stand in front
+ * of, and a hotfix of such a bundle re-registers it. Each test leaves the framework as it found
+ * it, so they share one.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MediationIT extends HotfixTestSupport {
+
+    static final String GOGO = "fixture.gogo-command";
+    /** Where shared.bnd starts application bundles ({@code *;startlevel=10}): after the runtime. */
+    static final int APPLICATION = 10;
+    /** Every wait in these tests ends by then, or the test fails. */
+    static final long WAIT_SECONDS = 30;
+
+    @Inject
+    CommandProcessor processor;
+
+    @Configuration
+    @Override
+    public Option[] config() {
+        return OptionUtils.combine(super.config(), file(GOGO).startLevel(APPLICATION));
+    }
+
+    @Test
+    public void gogoCommandsOfAnApplicationWorkAndAHotfixReRegistersThem() throws Exception {
+        // demo:hello is registered under java.lang.Object, demo:bye under an interface without bye()
+        assertEquals("hello from 1.0.0", command("demo:hello"));
+        assertEquals("bye from 1.0.0", command("demo:bye"));
+
+        HotfixReport plan = manager.verify(jar(GOGO + "-fix").toURI());
+        assertEquals(plan.message(), Outcome.PLANNED, plan.outcome());
+        assertReRegistered(plan, "java.lang.Object");
+        assertReRegistered(plan, "java.util.function.Supplier");
+
+        HotfixReport applied = manager.install(jar(GOGO + "-fix").toURI(), HotfixOptions.defaults());
+
+        assertEquals(applied.message(), Outcome.APPLIED, applied.outcome());
+        assertTrue(applied.message(), applied.message().contains("0 service(s) swapped, 2 re-registered"));
+        assertReRegistered(applied, "java.lang.Object");
+        assertEquals("hello from the hotfix", command("demo:hello"));
+        assertEquals("bye from the hotfix", command("demo:bye"));
+
+        HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
+
+        assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
+        assertEquals("hello from 1.0.0", command("demo:hello"));
+        assertEquals("bye from 1.0.0", command("demo:bye"));
+    }
+
+    /** Runs a command through Gogo, once the framework shows a service for it, and returns its answer. */
+    private String command(String line) throws Exception {
+        String[] scoped = line.split(":");
+        ServiceTracker<Object, Object> commands = new ServiceTracker<>(context, context.createFilter(
+                "(&(osgi.command.scope=" + scoped[0] + ")(osgi.command.function=" + scoped[1] + "))"), null);
+        commands.open();
+        try {
+            assertNotNull(line + " is not registered, or consumers cannot see it",
+                    commands.waitForService(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
+        } finally {
+            commands.close();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out)) {
+            return String.valueOf(session.execute(line));
+        }
+    }
+
+    private static void assertReRegistered(HotfixReport report, String objectClass) {
+        List<String> services = report.services();
+        assertTrue(services.toString(), services.stream().anyMatch(line -> line.startsWith(objectClass + " (")
+                && line.contains(": re-registered: it is a Gogo command (osgi.command.scope)")));
+    }
+}

@@ -63,6 +63,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     private final RuntimeLog log;
     private final Map<ServiceReference<?>, Mediated> byOriginal = new ConcurrentHashMap<>();
     private final Map<ServiceReference<?>, Decision> decisions = new ConcurrentHashMap<>();
+    /** The originals a proxy is made (or was made) for: each one's mediation runs once. */
+    private final Set<ServiceReference<?>> claimed = ConcurrentHashMap.newKeySet();
     private final Set<Long> staging = ConcurrentHashMap.newKeySet();
     private ServiceRegistration<?> hooks;
 
@@ -87,7 +89,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             ServiceReference<?>[] existing = context.getAllServiceReferences(null, null);
             if (existing != null) {
                 for (ServiceReference<?> reference : existing) {
-                    if (decide(reference).mediable() && !byOriginal.containsKey(reference)) {
+                    // a service registering now is also told to serviceChanged: mediate() claims it once
+                    if (decide(reference).mediable()) {
                         mediate(reference);
                     }
                 }
@@ -179,6 +182,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
      * Moves a proxy to a staged service: one volatile write. Only inside the quiesced window.
      */
     public void retarget(Mediated mediated, ServiceReference<?> newOriginal, Object newService) {
+        claimed.add(newOriginal);
         byOriginal.remove(mediated.original());
         mediated.moveTo(newOriginal, newService);
         byOriginal.put(newOriginal, mediated);
@@ -260,6 +264,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             }
             case ServiceEvent.UNREGISTERING -> {
                 decisions.remove(reference);
+                // before looking for its proxy: a mediate() under way sees the claim gone
+                claimed.remove(reference);
                 Mediated mediated = byOriginal.get(reference);
                 if (mediated != null) {
                     forget(mediated);
@@ -376,10 +382,14 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         return interfaces;
     }
 
+    /**
+     * Makes the proxy of a mediable service and registers it, once per service: the scan in
+     * {@link #open()} and the service's REGISTERED event may both get here, on two threads.
+     */
     private void mediate(ServiceReference<?> reference) {
         Bundle bundle = reference.getBundle();
-        if (bundle == null) {
-            return; // unregistered meanwhile
+        if (bundle == null || !claimed.add(reference)) {
+            return; // unregistered meanwhile, or mediated by another thread
         }
         List<Class<?>> interfaces;
         try {
@@ -398,7 +408,13 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             Object proxy = proxies.create(interfaces, slot);
             String[] names = (String[]) reference.getProperty(Constants.OBJECTCLASS);
             ServiceRegistration<?> registration = context.registerService(names, proxy, proxyProperties(reference));
-            byOriginal.put(reference, new Mediated(reference, service, slot, registration, interfaces));
+            Mediated mediated = new Mediated(reference, service, slot, registration, interfaces);
+            byOriginal.put(reference, mediated);
+            if (!claimed.contains(reference)) {
+                // it unregistered while the proxy was being made: its UNREGISTERING event may
+                // have looked for the proxy before it was there
+                forget(mediated);
+            }
         } catch (ProxyException | RuntimeException e) {
             context.ungetService(reference);
             leaveUnmediated(reference, e.getMessage());
@@ -422,7 +438,9 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     }
 
     private void forget(Mediated mediated) {
-        byOriginal.remove(mediated.original());
+        if (!byOriginal.remove(mediated.original(), mediated)) {
+            return; // forgotten already, by the thread that saw the original go
+        }
         try {
             mediated.proxy().unregister();
         } catch (IllegalStateException e) {

@@ -54,6 +54,10 @@ final class FakeFramework {
     volatile Runnable onGetService = () -> {
     };
 
+    /** Runs whenever the runtime has registered a service (a proxy), before registerService returns. */
+    volatile Runnable onRegistered = () -> {
+    };
+
     private final Object loggerFactory = logger();
     private final ServiceReference<?> loggerReference = new Service(bundle(1, "org.apache.felix.log"),
             loggerFactory, new String[] {LoggerFactory.class.getName()}, Map.of()).reference;
@@ -198,6 +202,7 @@ final class FakeFramework {
                         Service registered = new Service(runtime, arguments[1], names, properties);
                         registry.add(registered);
                         fire(ServiceEvent.REGISTERED, registered.reference);
+                        onRegistered.run();
                         yield registered;
                     }
                     case "addServiceListener" -> {

@@ -6,13 +6,20 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
 
+import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
 import hotfix.runtime.internal.log.RuntimeLog;
 
@@ -44,6 +51,13 @@ public class MediatorTest {
             // nothing to do
         }
     }
+
+    /** How long a racing thread waits for the other at the point where both would mediate. */
+    private static final long RACE_SECONDS = 2;
+
+    @Rule
+    public final TestThreads threads = new TestThreads(() -> {
+    });
 
     private final FakeFramework framework = new FakeFramework();
     private final Bundle application = framework.bundle(10, "example.webapp.economy", Greeter.class,
@@ -188,6 +202,56 @@ public class MediatorTest {
         assertEquals(1, unmediated.size());
         assertEquals(leftAlone, unmediated.get(0).reference());
         assertTrue(unmediated.get(0).why(), unmediated.get(0).why().contains("java.lang.Object is not an interface"));
+    }
+
+    @Test
+    public void aServiceThatRegistersWhileTheRuntimeOpensGetsOneProxy() throws Exception {
+        FakeFramework racing = new FakeFramework();
+        Bundle bundle = racing.bundle(10, "example.webapp.economy", Greeter.class);
+        // In the registry before open() scans it, and told to the runtime's listener as well: the
+        // scan and the REGISTERED event both find it not yet mediated.
+        ServiceReference<?> original = racing.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+        CyclicBarrier bothMediating = new CyclicBarrier(2);
+        racing.onGetService = () -> {
+            try {
+                bothMediating.await(RACE_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException | BrokenBarrierException e) {
+                // one thread only got this far: the other saw the service claimed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        RuntimeLog racingLog = new RuntimeLog(racing.context);
+        Mediator racer = new Mediator(racing.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+                racingLog);
+        try {
+            Thread opening = threads.start("opening", racer::open);
+            Thread hearing = threads.start("hearing",
+                    () -> racer.serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, original)));
+            opening.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+            hearing.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+
+            assertFalse(opening.isAlive() || hearing.isAlive());
+            assertEquals(1, racing.proxiesEverRegisteredFor(original));
+            assertEquals(1, racing.proxies().size());
+        } finally {
+            racer.close();
+            racingLog.close();
+        }
+    }
+
+    @Test
+    public void aServiceThatUnregistersWhileItsProxyIsMadeLeavesNoProxyBehind() {
+        Bundle bundle = framework.bundle(11, "example.webapp.shop", Greeter.class);
+        // the original goes, as if on another thread, once the runtime has registered its proxy
+        // and before it has recorded it
+        framework.onRegistered = () -> List.of(bundle.getRegisteredServices()).forEach(framework::unregister);
+
+        ServiceReference<?> original = framework.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+
+        assertEquals(1, framework.proxiesEverRegisteredFor(original));
+        assertEquals("a proxy outlived its original", List.of(), framework.proxies());
+        assertEquals(0, mediator.remembered());
     }
 
     /** The service stays as it registered: heard of, found, no proxy; logged once, saying why and what a hotfix does. */

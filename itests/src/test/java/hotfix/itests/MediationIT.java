@@ -1,6 +1,7 @@
 package hotfix.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -21,11 +22,15 @@ import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
+import hotfix.itests.fixture.tally.api.Counter;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
+import hotfix.runtime.api.Reason;
 
 /**
  * Application bundles of shapes the example does not have, installed with the runtime as any
@@ -38,6 +43,9 @@ import hotfix.runtime.api.Outcome;
 public class MediationIT extends HotfixTestSupport {
 
     static final String GOGO = "fixture.gogo-command";
+    static final String TALLY = "fixture.tally";
+    static final String TALLY_COMPONENT = "hotfix.itests.fixture.tally.Tally";
+    static final String SHIPPED = "1.0.0.SNAPSHOT";
     /** Where shared.bnd starts application bundles ({@code *;startlevel=10}): after the runtime. */
     static final int APPLICATION = 10;
     /** Every wait in these tests ends by then, or the test fails. */
@@ -49,7 +57,8 @@ public class MediationIT extends HotfixTestSupport {
     @Configuration
     @Override
     public Option[] config() {
-        return OptionUtils.combine(super.config(), file(GOGO).startLevel(APPLICATION));
+        return OptionUtils.combine(super.config(), file(GOGO).startLevel(APPLICATION),
+                file(TALLY + "-api").startLevel(APPLICATION), file(TALLY).startLevel(APPLICATION));
     }
 
     @Test
@@ -76,6 +85,67 @@ public class MediationIT extends HotfixTestSupport {
         assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
         assertEquals("hello from 1.0.0", command("demo:hello"));
         assertEquals("bye from 1.0.0", command("demo:bye"));
+    }
+
+    @Test
+    public void aNewVersionThatDropsAnInterfaceOfItsProxyIsRefusedByThePlan() {
+        long before = counter().next();
+
+        HotfixReport plan = manager.verify(jar(TALLY + "-dropped-interface").toURI());
+        HotfixReport install = manager.install(jar(TALLY + "-dropped-interface").toURI(), HotfixOptions.defaults());
+
+        for (HotfixReport report : List.of(plan, install)) {
+            assertRefused(report, Reason.INCOMPATIBLE_SERVICE, "the new component " + TALLY_COMPONENT + " of " + TALLY
+                    + " 1.0.1", "but not hotfix.itests.fixture.tally.api.Counter, which the proxy of the old one exposes",
+                    "ClassCastException", "Provide it again");
+        }
+        assertEquals("the old version lost its count", before + 1, counter().next());
+    }
+
+    @Test
+    public void aNewVersionWithItsOwnCopyOfTheApiIsRefusedBeforeAnythingChanges() {
+        long before = counter().next();
+
+        HotfixReport report = manager.install(jar(TALLY + "-own-api").toURI(), HotfixOptions.defaults());
+
+        assertRefused(report, Reason.INCOMPATIBLE_SERVICE, "the new component " + TALLY_COMPONENT + " of " + TALLY
+                + " 1.0.1 cannot take the old one's place", "implements hotfix.itests.fixture.tally.api.Counter of "
+                + "bundle " + TALLY + " 1.0.1 [", "another class than the hotfix.itests.fixture.tally.api.Counter of bundle "
+                + TALLY + "-api " + SHIPPED + " [", "import the package from the bundle that exports it");
+        assertFalse("refused after the quiesce: " + report.stages(), report.stages().containsKey("quiesce"));
+        assertEquals("the old version lost its count", before + 1, counter().next());
+    }
+
+    /** @return the Counter consumers get: the proxy of fixture.tally's Tally */
+    private Counter counter() {
+        ServiceReference<Counter> reference = context.getServiceReference(Counter.class);
+        assertNotNull("no Counter", reference);
+        assertNotNull("not a proxy: " + reference, reference.getProperty("hotfix.proxy.of"));
+        Counter counter = context.getService(reference);
+        context.ungetService(reference);
+        return counter;
+    }
+
+    /**
+     * Asserts the refusal, that its one-line message names each fact, and that the server is as it
+     * was: the shipped fixture.tally alone, nothing staged left behind, no hotfix in place.
+     */
+    private void assertRefused(HotfixReport report, Reason reason, String... facts) {
+        String message = report.message();
+        assertEquals(message, Outcome.REFUSED, report.outcome());
+        assertEquals(message, reason, report.reason());
+        assertFalse("the message should be one line: " + message, message.contains("\n"));
+        for (String fact : facts) {
+            assertTrue("the message should name '" + fact + "': " + message, message.contains(fact));
+        }
+        assertFalse(message, report.pastPointOfNoReturn());
+        assertEquals(SHIPPED, installed(TALLY).getVersion().toString());
+        assertEquals(Bundle.ACTIVE, installed(TALLY).getState());
+        for (Bundle bundle : context.getBundles()) {
+            assertFalse("left behind: " + bundle + " from " + bundle.getLocation(),
+                    bundle.getLocation().startsWith("hotfix:"));
+        }
+        assertEquals(List.of(), manager.list());
     }
 
     /** Runs a command through Gogo, once the framework shows a service for it, and returns its answer. */

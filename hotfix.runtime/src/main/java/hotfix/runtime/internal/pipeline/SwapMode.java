@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +105,10 @@ final class SwapMode implements Stages {
         for (Components.Declared component : Components.declared(jar)) {
             String key = "component " + component.name();
             declared.add(key);
+            Mediated replaced = byKey.get(key);
+            if (replaced != null) {
+                checkProvides(component, replaced);
+            }
             if (!reRegistered.contains(key)) {
                 services.add(String.join(",", component.interfaces()) + " (" + key + "): "
                         + (byKey.containsKey(key) ? "swapped" : "new"));
@@ -119,6 +124,24 @@ final class SwapMode implements Stages {
             if (name.endsWith(".class") && !jar.entryEquals(name, JarBytes.entry(old, name))) {
                 classes.add(JarBytes.binaryName(name) + ": replaced with the bundle");
             }
+        }
+    }
+
+    /**
+     * Refuses, from the descriptor alone, a new component that no longer provides an interface
+     * its proxy exposes. StateTransfer is judged on the service object, at stage: a component
+     * that implements it without listing it as a service still takes the state.
+     */
+    private void checkProvides(Components.Declared component, Mediated replaced) throws Refusal {
+        List<String> missing = new ArrayList<>(replaced.interfaces());
+        missing.removeAll(component.interfaces());
+        missing.remove(StateTransfer.class.getName());
+        if (!missing.isEmpty()) {
+            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new component " + component.name() + " of " + named()
+                    + " provides " + component.interfaces() + " but not " + String.join(", ", missing)
+                    + ", which the proxy of the old one exposes to consumers: every call they make through it would "
+                    + "fail with a ClassCastException. Provide it again (implement it, and list it in "
+                    + "@Component(service = ...) if the component names its services); nothing was changed");
         }
     }
 
@@ -221,6 +244,29 @@ final class SwapMode implements Stages {
             newServices.put(reference, service);
             undo.push(() -> parts.mediator().release(reference));
         }
+        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
+            checkFits(match.getKey(), match.getValue());
+        }
+    }
+
+    /**
+     * Refuses, before anything changes, a new service that cannot take the old one's place: one
+     * that would drop the old one's state, or that is not an instance of every interface of the
+     * proxy, as the proxy's consumers will cast it.
+     */
+    private void checkFits(Mediated mediated, ServiceReference<?> replacement) throws Refusal {
+        Object after = newServices.get(replacement);
+        if (mediated.service() instanceof StateTransfer && !(after instanceof StateTransfer)) {
+            throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
+                    + " hands over state but the new one does not implement StateTransfer: "
+                    + "the state would be lost, so the old version keeps serving");
+        }
+        Optional<String> misfit = Mediated.misfit(mediated.interfaceClasses(), after);
+        if (misfit.isPresent()) {
+            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new " + Mediated.matchKey(replacement) + " of "
+                    + named() + " cannot take the old one's place behind its proxy, as every call through the proxy "
+                    + "would fail with a ClassCastException: " + misfit.get() + "; nothing was changed");
+        }
     }
 
     /**
@@ -262,12 +308,8 @@ final class SwapMode implements Stages {
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             Object before = match.getKey().service();
             Object after = newServices.get(match.getValue());
-            if (before instanceof StateTransfer exporter) {
-                if (!(after instanceof StateTransfer importer)) {
-                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + match.getKey().matchKey()
-                            + " hands over state but the new one does not implement StateTransfer: "
-                            + "the state would be lost, so the old version keeps serving");
-                }
+            // match() made sure a new service takes the state of an old one that hands it over
+            if (before instanceof StateTransfer exporter && after instanceof StateTransfer importer) {
                 try {
                     importer.importState(exporter.exportState());
                 } catch (RuntimeException | LinkageError e) {

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -114,6 +115,35 @@ public class MediationIT extends HotfixTestSupport {
                 + TALLY + "-api " + SHIPPED + " [", "import the package from the bundle that exports it");
         assertFalse("refused after the quiesce: " + report.stages(), report.stages().containsKey("quiesce"));
         assertEquals("the old version lost its count", before + 1, counter().next());
+    }
+
+    @Test
+    public void aNewVersionThatWouldDropTheStateIsRefusedByThePlan() {
+        long before = counter().next();
+
+        HotfixReport plan = manager.verify(jar(TALLY + "-renamed").toURI());
+        HotfixReport install = manager.install(jar(TALLY + "-renamed").toURI(), HotfixOptions.defaults());
+
+        for (HotfixReport report : List.of(plan, install)) {
+            assertRefused(report, Reason.STATE_TRANSFER_FAILED, "the old component " + TALLY_COMPONENT + " of " + TALLY
+                    + " " + SHIPPED + " hands over state (StateTransfer), but no service of " + TALLY
+                    + " 1.0.1 matches it, so its state would be dropped",
+                    "keep the name with @Component(name = \"" + TALLY_COMPONENT + "\")");
+        }
+        assertEquals("the old version lost its count", before + 1, counter().next());
+    }
+
+    @Test
+    public void aDryRunShowsEveryMatchAndEveryStateHandover() {
+        HotfixReport plan = manager.verify(jar("example.webapp.hotfix.shop-overflow").toURI());
+
+        assertEquals(plan.message(), Outcome.PLANNED, plan.outcome());
+        assertEquals(Set.of(
+                "example.webapp.api.Shop (component example.webapp.economy.GoldShop, no state): swapped",
+                "example.webapp.api.Players,hotfix.runtime.api.StateTransfer (component "
+                        + "example.webapp.economy.PlayerLedger, state handed over): swapped",
+                "example.webapp.api.Leaderboard (component example.webapp.economy.RichestFirst, no state): swapped"),
+                Set.copyOf(plan.services()));
     }
 
     /** @return the Counter consumers get: the proxy of fixture.tally's Tally */

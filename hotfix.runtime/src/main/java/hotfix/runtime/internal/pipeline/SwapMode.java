@@ -110,12 +110,18 @@ final class SwapMode implements Stages {
                 checkProvides(component, replaced);
             }
             if (!reRegistered.contains(key)) {
-                services.add(String.join(",", component.interfaces()) + " (" + key + "): "
-                        + (byKey.containsKey(key) ? "swapped" : "new"));
+                services.add(replaced != null ? swapped(component.interfaces(), replaced)
+                        : String.join(",", component.interfaces()) + " (" + key + "): new");
             }
         }
+        // Without descriptors the new version registers its services some other way, which
+        // only staging shows: match() decides for those.
+        boolean declares = jar.header("Service-Component") != null;
         for (Mediated mediated : current) {
             if (mediated.matchKey().startsWith("component ") && !declared.contains(mediated.matchKey())) {
+                if (declares) {
+                    checkNothingDropped(mediated);
+                }
                 services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
             }
         }
@@ -143,6 +149,31 @@ final class SwapMode implements Stages {
                     + "fail with a ClassCastException. Provide it again (implement it, and list it in "
                     + "@Component(service = ...) if the component names its services); nothing was changed");
         }
+    }
+
+    /** @return the plan's line for a service swapped behind its proxy, with what happens to its state */
+    private static String swapped(List<String> interfaces, Mediated replaced) {
+        return String.join(",", interfaces) + " (" + replaced.matchKey() + ", "
+                + (replaced.service() instanceof StateTransfer ? "state handed over" : "no state") + "): swapped";
+    }
+
+    /**
+     * Refuses to drop an old service that hands its state over while no new service takes its
+     * place: state is never dropped silently.
+     */
+    private void checkNothingDropped(Mediated removed) throws Refusal {
+        if (!(removed.service() instanceof StateTransfer)) {
+            return;
+        }
+        String key = removed.matchKey();
+        String howToMatch = key.startsWith("component ")
+                ? "old and new services are matched by component.name: if its class was renamed, keep the name with "
+                        + "@Component(name = \"" + key.substring("component ".length()) + "\")"
+                : "old and new services without a component.name are matched by their interfaces: register the new "
+                        + "one under the same interfaces, or give both the same component.name";
+        throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + key + " of " + old.getSymbolicName() + " "
+                + old.getVersion() + " hands over state (StateTransfer), but no service of " + named()
+                + " matches it, so its state would be dropped; " + howToMatch + ". Nothing was changed");
     }
 
     @Override
@@ -225,8 +256,9 @@ final class SwapMode implements Stages {
             ServiceReference<?> replacement = byKey.remove(mediated.matchKey());
             if (replacement != null) {
                 matches.put(mediated, replacement);
-                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): swapped");
+                services.add(swapped(mediated.interfaces(), mediated));
             } else {
+                checkNothingDropped(mediated);
                 services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
             }
         }

@@ -58,6 +58,16 @@ public enum Reason {
     EXPORTED_PACKAGE_CHANGED,
     /** Old and new services cannot be matched one to one. */
     AMBIGUOUS_SERVICES,
+    /**
+     * A service of the new version cannot take the old one's place behind its proxy: it does not
+     * implement every interface the proxy exposes to consumers, or it implements another class of
+     * the same name, because the new version loads its own copy of an API package instead of
+     * importing it. Every call through the proxy would fail with a {@code ClassCastException}, so
+     * the hotfix is refused before anything changes. The message names the component, the
+     * interface, and the bundle (or class loader) each class comes from; implement the
+     * interface again, or import its package from the bundle that exports it.
+     */
+    INCOMPATIBLE_SERVICE,
     /** The new version does not resolve; the message names the missing requirements. */
     UNRESOLVED,
     /** The new version's activator or one of its components failed to start. */

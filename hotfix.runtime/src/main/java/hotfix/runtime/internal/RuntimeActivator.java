@@ -73,7 +73,8 @@ public final class RuntimeActivator implements BundleActivator {
             return;
         }
         Gate gate = new Gate();
-        Hotfixable hotfixable = new Hotfixable(context.getProperty(Hotfixable.INFRASTRUCTURE_PROPERTY));
+        Hotfixable hotfixable = new Hotfixable(context.getProperty(Hotfixable.INFRASTRUCTURE_PROPERTY),
+                context.getProperty(Hotfixable.HOTFIXABLE_PROPERTY));
         settings = Settings.of(context::getProperty);
         journal = new Journal(context.getDataFile("journal").toPath(), idFloor(context));
         journal.retain(settings.historyRetention());

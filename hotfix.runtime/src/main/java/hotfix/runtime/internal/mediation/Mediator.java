@@ -25,22 +25,33 @@ import hotfix.runtime.internal.gate.Gate;
 import hotfix.runtime.internal.log.RuntimeLog;
 
 /**
- * Puts a proxy in front of every service of a hotfixable bundle and hides the original from
- * every bundle but the runtime and the framework, so consumers only ever hold proxies.
+ * Puts a proxy in front of every service of a hotfixable bundle that a proxy can stand for, and
+ * hides the original from every bundle but the runtime and the framework, so consumers only ever
+ * hold proxies.
  * <p>
- * Mediated: singleton- and bundle-scoped services of {@link Hotfixable} bundles (the runtime
- * gets one instance and every consumer shares it, as with a DS component), except HTTP Whiteboard
- * services (the whiteboard manages their life cycle, which a proxy would hide from it) and
- * services whose interfaces are not public. The hooks must be registered before any consumer
- * gets a service, so the runtime starts at a lower start level than the application.
+ * Whether a service is mediated is decided once, when it registers (or when the runtime starts,
+ * for those already there), BEFORE any consumer is told of it, and remembered until it
+ * unregisters: a service that cannot be replaced behind a proxy must never be hidden, since
+ * nothing could announce it again. Mediated: singleton- and bundle-scoped services of
+ * {@link Hotfixable} bundles (the runtime gets one instance and every consumer shares it, as with
+ * a DS component) whose every {@code objectClass} is a public interface the registering bundle
+ * can load and a proxy can implement. Left as they are, visible, and re-registered by a hotfix
+ * of their bundle: prototype-scoped services, HTTP Whiteboard services (the whiteboard manages
+ * their life cycle, which a proxy would hide from it), Gogo commands (called by reflection on the
+ * object's own class), and services registered under a class name or an interface no proxy can
+ * implement. Each is logged once, with the reason.
  * <p>
- * An original is never hidden from a bundle that already uses it: hiding its UNREGISTERING
- * event would leave that bundle holding a dead service.
+ * The hooks must be registered before any consumer gets a service, so the runtime starts at a
+ * lower start level than the application. An original is never hidden from a bundle that
+ * already uses it: hiding its UNREGISTERING event would leave that bundle holding a dead service.
  */
 public final class Mediator implements FindHook, EventListenerHook, ServiceListener {
 
     /** Property on every proxy registration: the service id of the original it stands for. */
     public static final String PROXY_OF = "hotfix.proxy.of";
+
+    /** Gogo's property that makes a service a shell command (CommandProcessor.COMMAND_SCOPE). */
+    static final String COMMAND_SCOPE = "osgi.command.scope";
 
     private static final Set<String> FRAMEWORK_PROPERTIES = Set.of(
             Constants.SERVICE_ID, Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE, Constants.OBJECTCLASS);
@@ -51,9 +62,15 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     private final ProxyFactory proxies;
     private final RuntimeLog log;
     private final Map<ServiceReference<?>, Mediated> byOriginal = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<?>, Decision> decisions = new ConcurrentHashMap<>();
+    /** The originals a proxy is made (or was made) for: each one's mediation runs once. */
+    private final Set<ServiceReference<?>> claimed = ConcurrentHashMap.newKeySet();
     private final Set<Long> staging = ConcurrentHashMap.newKeySet();
-    private final Set<ServiceReference<?>> unmediatable = ConcurrentHashMap.newKeySet();
     private ServiceRegistration<?> hooks;
+
+    /** A service that stays as it registered, and why. */
+    public record Unmediated(ServiceReference<?> reference, String why) {
+    }
 
     public Mediator(BundleContext context, Gate gate, Hotfixable hotfixable, ProxyFactory proxies, RuntimeLog log) {
         this.context = context;
@@ -72,7 +89,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             ServiceReference<?>[] existing = context.getAllServiceReferences(null, null);
             if (existing != null) {
                 for (ServiceReference<?> reference : existing) {
-                    if (mediates(reference) && !byOriginal.containsKey(reference)) {
+                    // a service registering now is also told to serviceChanged: mediate() claims it once
+                    if (decide(reference).mediable()) {
                         mediate(reference);
                     }
                 }
@@ -96,21 +114,30 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** @return whether the service is hidden behind a proxy (or would be, once registered) */
     public boolean mediates(ServiceReference<?> reference) {
-        Bundle bundle = reference.getBundle();
-        if (bundle == null || bundle.equals(context.getBundle()) || unmediatable.contains(reference)) {
-            return false;
-        }
-        // SCR registers every delayed component as a ServiceFactory, so DS's default (one
-        // instance) shows as bundle scope; only prototype scope cannot be shared through a proxy.
-        if (Constants.SCOPE_PROTOTYPE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
-            return false;
-        }
-        for (String key : reference.getPropertyKeys()) {
-            if (key.startsWith("osgi.http.whiteboard.")) {
-                return false;
+        return decision(reference).mediable();
+    }
+
+    /**
+     * @return the services of a bundle that are not mediated, each with the reason: a hotfix of
+     *         the bundle re-registers them
+     */
+    public List<Unmediated> unmediated(Bundle bundle) {
+        List<Unmediated> services = new ArrayList<>();
+        ServiceReference<?>[] registered = bundle.getRegisteredServices();
+        if (registered != null) {
+            for (ServiceReference<?> reference : registered) {
+                Decision decision = decision(reference);
+                if (decision.leftAlone()) {
+                    services.add(new Unmediated(reference, decision.why()));
+                }
             }
         }
-        return hotfixable.test(bundle);
+        return services;
+    }
+
+    /** @return how many services the mediator has decided for and remembers; for tests */
+    int remembered() {
+        return decisions.size();
     }
 
     /** @return the mediated services of a bundle */
@@ -155,6 +182,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
      * Moves a proxy to a staged service: one volatile write. Only inside the quiesced window.
      */
     public void retarget(Mediated mediated, ServiceReference<?> newOriginal, Object newService) {
+        claimed.add(newOriginal);
         byOriginal.remove(mediated.original());
         mediated.moveTo(newOriginal, newService);
         byOriginal.put(newOriginal, mediated);
@@ -202,7 +230,9 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     @Override
     public void event(ServiceEvent event, Map<BundleContext, Collection<ListenerInfo>> listeners) {
         ServiceReference<?> reference = event.getServiceReference();
-        if (!mediates(reference)) {
+        // The first the runtime hears of a service: decide before anyone else is told of it.
+        Decision decision = event.getType() == ServiceEvent.REGISTERED ? decide(reference) : decision(reference);
+        if (!decision.mediable()) {
             return;
         }
         listeners.keySet().removeIf(listener -> {
@@ -222,7 +252,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         switch (event.getType()) {
             case ServiceEvent.REGISTERED -> {
                 Bundle bundle = reference.getBundle();
-                if (bundle != null && !staging.contains(bundle.getBundleId()) && mediates(reference)) {
+                if (bundle != null && !staging.contains(bundle.getBundleId()) && decide(reference).mediable()) {
                     mediate(reference);
                 }
             }
@@ -233,7 +263,9 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 }
             }
             case ServiceEvent.UNREGISTERING -> {
-                unmediatable.remove(reference);
+                decisions.remove(reference);
+                // before looking for its proxy: a mediate() under way sees the claim gone
+                claimed.remove(reference);
                 Mediated mediated = byOriginal.get(reference);
                 if (mediated != null) {
                     forget(mediated);
@@ -261,15 +293,109 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         return false;
     }
 
-    private void mediate(ServiceReference<?> reference) {
-        String[] names = (String[]) reference.getProperty(Constants.OBJECTCLASS);
-        List<Class<?>> interfaces = new ArrayList<>();
-        try {
-            for (String name : names) {
-                interfaces.add(reference.getBundle().loadClass(name));
+    /**
+     * Decides for a service that registers, or that was there when the runtime started, and
+     * remembers the decision until it unregisters; logs once why a service is left alone.
+     */
+    private Decision decide(ServiceReference<?> reference) {
+        Decision decided = decisions.get(reference);
+        if (decided != null) {
+            return decided;
+        }
+        Decision fresh = judge(reference);
+        if (!fresh.remembered()) {
+            return fresh;
+        }
+        // Not computeIfAbsent: loading an interface may start a lazy bundle, whose services
+        // register on this thread and are decided on, into this map, before this one is.
+        decided = decisions.putIfAbsent(reference, fresh);
+        if (decided != null) {
+            return decided;
+        }
+        if (reference.getBundle() == null) {
+            // unregistered meanwhile: its UNREGISTERING event may have come and gone
+            decisions.remove(reference, fresh);
+            return Decision.GONE;
+        }
+        if (fresh.leftAlone()) {
+            log.info("Service {} of {} is not mediated: {}. It stays visible to consumers as it registered; a hotfix "
+                    + "of its bundle re-registers it (the new version registers its own as it starts, and this one "
+                    + "goes when the old version is retired)", names(reference), reference.getBundle(), fresh.why());
+        }
+        return fresh;
+    }
+
+    /**
+     * @return the decision remembered for the service, or, for one the runtime has not seen
+     *         register (it is unregistering, or registering on another thread right now), the
+     *         same decision made afresh and not remembered
+     */
+    private Decision decision(ServiceReference<?> reference) {
+        Decision decided = decisions.get(reference);
+        return decided != null ? decided : judge(reference);
+    }
+
+    private Decision judge(ServiceReference<?> reference) {
+        Bundle bundle = reference.getBundle();
+        if (bundle == null) {
+            return Decision.GONE;
+        }
+        if (bundle.equals(context.getBundle())) {
+            return Decision.OWN;
+        }
+        if (!hotfixable.test(bundle)) {
+            return Decision.INFRASTRUCTURE;
+        }
+        // SCR registers every delayed component as a ServiceFactory, so DS's default (one
+        // instance) shows as bundle scope; only prototype scope cannot be shared through a proxy.
+        if (Constants.SCOPE_PROTOTYPE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
+            return Decision.not("it is prototype-scoped: one proxy cannot hand each consumer an object of its own");
+        }
+        if (reference.getProperty(COMMAND_SCOPE) != null) {
+            return Decision.not("it is a Gogo command (" + COMMAND_SCOPE + "): Gogo calls the command's methods by "
+                    + "reflection on the service object's own class, which a proxy of its interfaces does not have");
+        }
+        for (String key : reference.getPropertyKeys()) {
+            if (key.startsWith("osgi.http.whiteboard.")) {
+                return Decision.not("it is an HTTP Whiteboard service (" + key + "): the whiteboard manages its "
+                        + "life cycle, which a proxy would hide from it");
             }
-        } catch (ClassNotFoundException | IllegalStateException e) {
-            leaveUnmediated(reference, "its interfaces cannot be loaded: " + e);
+        }
+        try {
+            proxies.check(interfaces(reference, bundle));
+        } catch (ProxyException e) {
+            return Decision.not(e.getMessage());
+        }
+        return Decision.MEDIATED;
+    }
+
+    /** @return the classes of the service's objectClass, as the bundle that registered it sees them */
+    private static List<Class<?>> interfaces(ServiceReference<?> reference, Bundle bundle) throws ProxyException {
+        List<Class<?>> interfaces = new ArrayList<>();
+        for (String name : (String[]) reference.getProperty(Constants.OBJECTCLASS)) {
+            try {
+                interfaces.add(bundle.loadClass(name));
+            } catch (ClassNotFoundException | IllegalStateException | LinkageError e) {
+                throw new ProxyException("its interface " + name + " cannot be loaded from " + bundle + ": " + e, e);
+            }
+        }
+        return interfaces;
+    }
+
+    /**
+     * Makes the proxy of a mediable service and registers it, once per service: the scan in
+     * {@link #open()} and the service's REGISTERED event may both get here, on two threads.
+     */
+    private void mediate(ServiceReference<?> reference) {
+        Bundle bundle = reference.getBundle();
+        if (bundle == null || !claimed.add(reference)) {
+            return; // unregistered meanwhile, or mediated by another thread
+        }
+        List<Class<?>> interfaces;
+        try {
+            interfaces = interfaces(reference, bundle);
+        } catch (ProxyException e) {
+            leaveUnmediated(reference, e.getMessage());
             return;
         }
         Object service = context.getService(reference);
@@ -280,23 +406,41 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         try {
             ProxySlot slot = new ProxySlot(gate, service);
             Object proxy = proxies.create(interfaces, slot);
+            String[] names = (String[]) reference.getProperty(Constants.OBJECTCLASS);
             ServiceRegistration<?> registration = context.registerService(names, proxy, proxyProperties(reference));
-            byOriginal.put(reference, new Mediated(reference, service, slot, registration, List.of(names)));
+            Mediated mediated = new Mediated(reference, service, slot, registration, interfaces);
+            byOriginal.put(reference, mediated);
+            if (!claimed.contains(reference)) {
+                // it unregistered while the proxy was being made: its UNREGISTERING event may
+                // have looked for the proxy before it was there
+                forget(mediated);
+            }
         } catch (ProxyException | RuntimeException e) {
             context.ungetService(reference);
             leaveUnmediated(reference, e.getMessage());
         }
     }
 
+    /**
+     * The rare service found mediable but that then cannot be: its registration was hidden from
+     * listeners, and nothing can tell them again; from now on it is visible to lookups.
+     */
     private void leaveUnmediated(ServiceReference<?> reference, String why) {
-        unmediatable.add(reference);
-        log.warn("Service {} of {} is not mediated, so a hotfix of its bundle cannot swap it: {}",
-                reference.getProperty(Constants.OBJECTCLASS) instanceof String[] names ? String.join(",", names) : "?",
+        // only while it is registered: an UNREGISTERING event forgets it for good
+        decisions.computeIfPresent(reference, (key, mediable) -> Decision.not(why));
+        log.warn("Service {} of {} was hidden but cannot be mediated: {}. Bundles that look it up see it from now "
+                + "on; listeners that were not told of its registration are not told now", names(reference),
                 reference.getBundle(), why);
     }
 
+    private static String names(ServiceReference<?> reference) {
+        return reference.getProperty(Constants.OBJECTCLASS) instanceof String[] names ? String.join(",", names) : "?";
+    }
+
     private void forget(Mediated mediated) {
-        byOriginal.remove(mediated.original());
+        if (!byOriginal.remove(mediated.original(), mediated)) {
+            return; // forgotten already, by the thread that saw the original go
+        }
         try {
             mediated.proxy().unregister();
         } catch (IllegalStateException e) {
@@ -314,5 +458,30 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         }
         properties.put(PROXY_OF, original.getProperty(Constants.SERVICE_ID));
         return properties;
+    }
+
+    /**
+     * Whether a service is mediated and, if not, why.
+     *
+     * @param why        why not; {@code null} if it is mediated
+     * @param remembered whether it is kept until the service unregisters: all but the decisions
+     *                   for the runtime's own services and for unregistered ones
+     * @param leftAlone  whether it is a service of a hotfixable bundle that stays as it is, which
+     *                   is logged, and which a hotfix of its bundle re-registers
+     */
+    private record Decision(String why, boolean remembered, boolean leftAlone) {
+
+        static final Decision MEDIATED = new Decision(null, true, false);
+        static final Decision INFRASTRUCTURE = new Decision("its bundle is not hotfixable", true, false);
+        static final Decision OWN = new Decision("it is the runtime's own", false, false);
+        static final Decision GONE = new Decision("it is unregistered", false, false);
+
+        static Decision not(String why) {
+            return new Decision(why, true, true);
+        }
+
+        boolean mediable() {
+            return why == null;
+        }
     }
 }

@@ -82,6 +82,21 @@ public final class ProxyFactory {
         }
     }
 
+    /**
+     * Checks, without generating or loading anything, that a proxy could implement the
+     * interfaces: what {@link #create} refuses for the interfaces themselves (a class, a
+     * non-public, hidden or sealed interface, one listed twice, a package its module does not
+     * export). {@code create} may still refuse what only generating the class shows: a type that
+     * resolves to two different classes.
+     *
+     * @param interfaces what a proxy would implement
+     * @throws ProxyException naming the first interface that breaks a rule, and the rule
+     */
+    public void check(List<Class<?>> interfaces) throws ProxyException {
+        Objects.requireNonNull(interfaces, "interfaces");
+        checked(interfaces);
+    }
+
     /** @return how many proxy class loaders are cached and alive; for tests */
     int cachedLoaders() {
         expungeCleared();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -28,6 +30,7 @@ import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.inspect.Refusal;
 import hotfix.runtime.internal.mediation.Mediated;
+import hotfix.runtime.internal.mediation.Mediator;
 
 /**
  * A swap-mode hotfix: the new version of the bundle is installed beside the old one, its
@@ -48,6 +51,8 @@ final class SwapMode implements Stages {
     private final List<String> notes = new ArrayList<>();
     private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
     private final Map<ServiceReference<?>, Object> newServices = new LinkedHashMap<>();
+    /** How many of {@link #services} are re-registered, not swapped. */
+    private int leftAlone;
 
     private Bundle old;
     private String previousLocation;
@@ -79,7 +84,10 @@ final class SwapMode implements Stages {
         return old.getVersion();
     }
 
-    /** Plan: which services will be swapped, from the new jar's component descriptors. */
+    /**
+     * Plan: which services will be swapped, from the new jar's component descriptors, and which
+     * re-registered because no proxy stands for them.
+     */
     @Override
     public void plan() throws Refusal {
         List<Mediated> current = parts.mediator().servicesOf(old);
@@ -90,23 +98,82 @@ final class SwapMode implements Stages {
                         + mediated.matchKey() + ": cannot tell which new service replaces which");
             }
         }
+        List<Mediator.Unmediated> unmediated = parts.mediator().unmediated(old);
+        Set<String> reRegistered = new LinkedHashSet<>();
+        unmediated.forEach(service -> reRegistered.add(Mediated.matchKey(service.reference())));
         Set<String> declared = new LinkedHashSet<>();
         for (Components.Declared component : Components.declared(jar)) {
             String key = "component " + component.name();
             declared.add(key);
-            services.add(String.join(",", component.interfaces()) + " (" + key + "): "
-                    + (byKey.containsKey(key) ? "swapped" : "new"));
+            Mediated replaced = byKey.get(key);
+            if (replaced != null) {
+                checkProvides(component, replaced);
+            }
+            if (!reRegistered.contains(key)) {
+                services.add(replaced != null ? swapped(component.interfaces(), replaced)
+                        : String.join(",", component.interfaces()) + " (" + key + "): new");
+            }
         }
+        // Without descriptors the new version registers its services some other way, which
+        // only staging shows: match() decides for those.
+        boolean declares = jar.header("Service-Component") != null;
         for (Mediated mediated : current) {
             if (mediated.matchKey().startsWith("component ") && !declared.contains(mediated.matchKey())) {
+                if (declares) {
+                    checkNothingDropped(mediated);
+                }
                 services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
             }
         }
+        listReRegistered(unmediated, List.of());
         for (String name : jar.names()) {
             if (name.endsWith(".class") && !jar.entryEquals(name, JarBytes.entry(old, name))) {
                 classes.add(JarBytes.binaryName(name) + ": replaced with the bundle");
             }
         }
+    }
+
+    /**
+     * Refuses, from the descriptor alone, a new component that no longer provides an interface
+     * its proxy exposes. StateTransfer is judged on the service object, at stage: a component
+     * that implements it without listing it as a service still takes the state.
+     */
+    private void checkProvides(Components.Declared component, Mediated replaced) throws Refusal {
+        List<String> missing = new ArrayList<>(replaced.interfaces());
+        missing.removeAll(component.interfaces());
+        missing.remove(StateTransfer.class.getName());
+        if (!missing.isEmpty()) {
+            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new component " + component.name() + " of " + named()
+                    + " provides " + component.interfaces() + " but not " + String.join(", ", missing)
+                    + ", which the proxy of the old one exposes to consumers: every call they make through it would "
+                    + "fail with a ClassCastException. Provide it again (implement it, and list it in "
+                    + "@Component(service = ...) if the component names its services); nothing was changed");
+        }
+    }
+
+    /** @return the plan's line for a service swapped behind its proxy, with what happens to its state */
+    private static String swapped(List<String> interfaces, Mediated replaced) {
+        return String.join(",", interfaces) + " (" + replaced.matchKey() + ", "
+                + (replaced.service() instanceof StateTransfer ? "state handed over" : "no state") + "): swapped";
+    }
+
+    /**
+     * Refuses to drop an old service that hands its state over while no new service takes its
+     * place: state is never dropped silently.
+     */
+    private void checkNothingDropped(Mediated removed) throws Refusal {
+        if (!(removed.service() instanceof StateTransfer)) {
+            return;
+        }
+        String key = removed.matchKey();
+        String howToMatch = key.startsWith("component ")
+                ? "old and new services are matched by component.name: if its class was renamed, keep the name with "
+                        + "@Component(name = \"" + key.substring("component ".length()) + "\")"
+                : "old and new services without a component.name are matched by their interfaces: register the new "
+                        + "one under the same interfaces, or give both the same component.name";
+        throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + key + " of " + old.getSymbolicName() + " "
+                + old.getVersion() + " hands over state (StateTransfer), but no service of " + named()
+                + " matches it, so its state would be dropped; " + howToMatch + ". Nothing was changed");
     }
 
     @Override
@@ -189,12 +256,15 @@ final class SwapMode implements Stages {
             ServiceReference<?> replacement = byKey.remove(mediated.matchKey());
             if (replacement != null) {
                 matches.put(mediated, replacement);
-                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): swapped");
+                services.add(swapped(mediated.interfaces(), mediated));
             } else {
+                checkNothingDropped(mediated);
                 services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
             }
         }
         byKey.forEach((key, reference) -> services.add(key + ": new"));
+        leftAlone = 0;
+        listReRegistered(parts.mediator().unmediated(old), parts.mediator().unmediated(bundle));
         for (ServiceReference<?> reference : matches.values()) {
             Object service = parts.mediator().serviceOf(reference);
             if (service == null) {
@@ -206,6 +276,53 @@ final class SwapMode implements Stages {
             newServices.put(reference, service);
             undo.push(() -> parts.mediator().release(reference));
         }
+        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
+            checkFits(match.getKey(), match.getValue());
+        }
+    }
+
+    /**
+     * Refuses, before anything changes, a new service that cannot take the old one's place: one
+     * that would drop the old one's state, or that is not an instance of every interface of the
+     * proxy, as the proxy's consumers will cast it.
+     */
+    private void checkFits(Mediated mediated, ServiceReference<?> replacement) throws Refusal {
+        Object after = newServices.get(replacement);
+        if (mediated.service() instanceof StateTransfer && !(after instanceof StateTransfer)) {
+            throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
+                    + " hands over state but the new one does not implement StateTransfer: "
+                    + "the state would be lost, so the old version keeps serving");
+        }
+        Optional<String> misfit = Mediated.misfit(mediated.interfaceClasses(), after);
+        if (misfit.isPresent()) {
+            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new " + Mediated.matchKey(replacement) + " of "
+                    + named() + " cannot take the old one's place behind its proxy, as every call through the proxy "
+                    + "would fail with a ClassCastException: " + misfit.get() + "; nothing was changed");
+        }
+    }
+
+    /**
+     * Lists the services no proxy stands for: the old version's go when it is retired, and the
+     * new version's are registered as they are, visible from the moment it starts.
+     */
+    private void listReRegistered(List<Mediator.Unmediated> before, List<Mediator.Unmediated> after) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Mediator.Unmediated service : before) {
+            keys.add(Mediated.matchKey(service.reference()));
+            services.add(describe(service.reference()) + ": re-registered: " + service.why());
+            leftAlone++;
+        }
+        for (Mediator.Unmediated service : after) {
+            if (!keys.contains(Mediated.matchKey(service.reference()))) {
+                services.add(describe(service.reference()) + ": new, not mediated: " + service.why());
+                leftAlone++;
+            }
+        }
+    }
+
+    private static String describe(ServiceReference<?> reference) {
+        return String.join(",", (String[]) reference.getProperty(Constants.OBJECTCLASS)) + " ("
+                + Mediated.matchKey(reference) + ")";
     }
 
     /** Quiesce: holds new calls to the services being replaced and drains those inside. */
@@ -223,12 +340,8 @@ final class SwapMode implements Stages {
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             Object before = match.getKey().service();
             Object after = newServices.get(match.getValue());
-            if (before instanceof StateTransfer exporter) {
-                if (!(after instanceof StateTransfer importer)) {
-                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + match.getKey().matchKey()
-                            + " hands over state but the new one does not implement StateTransfer: "
-                            + "the state would be lost, so the old version keeps serving");
-                }
+            // match() made sure a new service takes the state of an old one that hands it over
+            if (before instanceof StateTransfer exporter && after instanceof StateTransfer importer) {
                 // Exception, not RuntimeException: a checked exception thrown sneakily must undo too
                 Object state;
                 try {
@@ -305,12 +418,14 @@ final class SwapMode implements Stages {
 
     @Override
     public String planned() {
-        return "swapping " + services.size() + " service(s)";
+        return "swapping " + (services.size() - leftAlone) + " service(s)"
+                + (leftAlone > 0 ? ", re-registering " + leftAlone : "");
     }
 
     @Override
     public String changed() {
-        return services.size() + " service(s) swapped";
+        return (services.size() - leftAlone) + " service(s) swapped"
+                + (leftAlone > 0 ? ", " + leftAlone + " re-registered" : "");
     }
 
     @Override

@@ -522,6 +522,19 @@ public class ProxyFactoryTest {
         assertMessage("does not export", () -> factory.create(List.of(internal), slot));
     }
 
+    @Test
+    public void checkRefusesWhatCreateRefusesWithoutGeneratingAnything() throws Exception {
+        assertMessage("java.lang.String is not an interface", () -> factory.check(List.of(String.class)));
+        assertMessage("interface " + Hidden.class.getName() + " is not public",
+                () -> factory.check(List.of(Calculator.class, Hidden.class)));
+        assertMessage(Closed.class.getName() + " is sealed", () -> factory.check(List.of(Closed.class)));
+        assertMessage("no interfaces given", () -> factory.check(List.of()));
+
+        factory.check(List.of(Calculator.class, Runnable.class));
+
+        assertEquals("proxy class loaders made", 0, factory.cachedLoaders());
+    }
+
     // ---- class loading
 
     @Test

@@ -1,0 +1,269 @@
+package hotfix.runtime.internal.mediation;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+
+import hotfix.runtime.internal.TestThreads;
+import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.log.RuntimeLog;
+
+/**
+ * Which services the mediator hides behind proxies, decided before any consumer hears of them:
+ * a service it cannot replace is never hidden, since nothing could announce it again.
+ */
+public class MediatorTest {
+
+    /** An interface a proxy can implement. */
+    public interface Greeter {
+        String greet(String name);
+    }
+
+    /** Not public: a proxy, defined in a class loader of its own, cannot implement it. */
+    interface Internal {
+        void run();
+    }
+
+    /** What the application registers. */
+    static final class Greeting implements Greeter, Internal {
+        @Override
+        public String greet(String name) {
+            return "hello, " + name;
+        }
+
+        @Override
+        public void run() {
+            // nothing to do
+        }
+    }
+
+    /** How long a racing thread waits for the other at the point where both would mediate. */
+    private static final long RACE_SECONDS = 2;
+
+    @Rule
+    public final TestThreads threads = new TestThreads(() -> {
+    });
+
+    private final FakeFramework framework = new FakeFramework();
+    private final Bundle application = framework.bundle(10, "example.webapp.economy", Greeter.class,
+            Internal.class, Object.class);
+    private final RuntimeLog log = new RuntimeLog(framework.context);
+    private final Mediator mediator = new Mediator(framework.context, new Gate(), new Hotfixable(null, null),
+            new ProxyFactory(), log);
+
+    @Before
+    public void open() {
+        mediator.open();
+    }
+
+    @After
+    public void close() {
+        mediator.close();
+        log.close();
+    }
+
+    @Test
+    public void aServiceOfAPublicInterfaceIsHiddenBehindAProxy() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(), Greeter.class.getName());
+
+        assertFalse(framework.consumerHeardOf(original));
+        assertFalse(framework.consumerFinds(original));
+        assertTrue(mediator.mediates(original));
+        List<ServiceReference<?>> proxies = framework.proxies();
+        assertEquals(1, proxies.size());
+        assertTrue(framework.consumerFinds(proxies.get(0)));
+        assertEquals("hello, proxy", ((Greeter) framework.serviceOf(proxies.get(0))).greet("proxy"));
+        assertEquals(List.of(), framework.logged);
+    }
+
+    @Test
+    public void aServiceRegisteredUnderAClassNameIsNeverHidden() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(), Object.class.getName());
+
+        assertLeftAlone(original, "class java.lang.Object is not an interface");
+    }
+
+    @Test
+    public void aServiceOfANonPublicInterfaceIsNeverHidden() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(), Internal.class.getName());
+
+        assertLeftAlone(original, "interface " + Internal.class.getName() + " is not public");
+    }
+
+    @Test
+    public void aServiceWhoseInterfaceItsBundleCannotLoadIsNeverHidden() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(), "com.example.Missing");
+
+        assertLeftAlone(original, "its interface com.example.Missing cannot be loaded from example.webapp.economy [10]");
+    }
+
+    @Test
+    public void oneObjectClassNoProxyCanImplementLeavesTheWholeServiceAlone() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(),
+                Greeter.class.getName(), Object.class.getName());
+
+        assertLeftAlone(original, "class java.lang.Object is not an interface");
+    }
+
+    @Test
+    public void aGogoCommandIsNeverHiddenWhateverItIsRegisteredUnder() {
+        // Gogo calls greet() by reflection on the object's class: a proxy of Greeter would do,
+        // but a command's methods are often not in the interface it is registered under
+        ServiceReference<?> original = framework.register(application, new Greeting(),
+                Map.of("osgi.command.scope", "demo", "osgi.command.function", new String[] {"greet", "run"}),
+                Greeter.class.getName());
+
+        assertLeftAlone(original, "it is a Gogo command (osgi.command.scope)");
+    }
+
+    @Test
+    public void servicesOfInfrastructureAreNeitherHiddenNorLogged() {
+        Bundle platform = framework.bundle(3, "org.apache.felix.scr", Greeter.class);
+
+        ServiceReference<?> original = framework.register(platform, new Greeting(), Map.of(), Greeter.class.getName());
+
+        assertTrue(framework.consumerHeardOf(original));
+        assertTrue(framework.consumerFinds(original));
+        assertEquals(List.of(), framework.proxies());
+        assertEquals(List.of(), framework.logged);
+        assertEquals(List.of(), mediator.unmediated(platform));
+    }
+
+    @Test
+    public void whetherAServiceIsMediatedIsDecidedOnceAndLoggedOnce() {
+        ServiceReference<?> original = framework.register(application, new Greeting(), Map.of(), Object.class.getName());
+
+        for (int i = 0; i < 10; i++) {
+            assertTrue(framework.consumerFinds(original));
+            assertFalse(mediator.mediates(original));
+        }
+
+        assertEquals("classes loaded to decide", 1, framework.loadsFrom(application));
+        assertEquals(framework.logged.toString(), 1, framework.logged.size());
+    }
+
+    @Test
+    public void theDecisionIsForgottenWhenTheServiceUnregisters() {
+        ServiceReference<?> mediated = framework.register(application, new Greeting(), Map.of(), Greeter.class.getName());
+        ServiceReference<?> leftAlone = framework.register(application, new Greeting(), Map.of(), Object.class.getName());
+        assertEquals(2, mediator.remembered());
+
+        framework.unregister(mediated);
+        framework.unregister(leftAlone);
+
+        assertEquals(0, mediator.remembered());
+        assertEquals(List.of(), framework.proxies());
+    }
+
+    @Test
+    public void servicesRegisteredBeforeTheRuntimeStartedAreDecidedOnAsItOpens() {
+        FakeFramework earlier = new FakeFramework();
+        Bundle bundle = earlier.bundle(10, "example.webapp.economy", Greeter.class, Object.class);
+        ServiceReference<?> greeter = earlier.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+        ServiceReference<?> object = earlier.register(bundle, new Greeting(), Map.of(), Object.class.getName());
+        RuntimeLog earlierLog = new RuntimeLog(earlier.context);
+        Mediator late = new Mediator(earlier.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+                earlierLog);
+
+        late.open();
+        try {
+            assertFalse(earlier.consumerFinds(greeter));
+            assertEquals(1, earlier.proxies().size());
+            assertTrue(earlier.consumerFinds(object));
+            assertEquals(earlier.logged.toString(), 1, earlier.logged.size());
+        } finally {
+            late.close();
+            earlierLog.close();
+        }
+    }
+
+    @Test
+    public void listsTheServicesOfABundleItLeavesAloneWithTheReason() {
+        framework.register(application, new Greeting(), Map.of(), Greeter.class.getName());
+        ServiceReference<?> leftAlone = framework.register(application, new Greeting(), Map.of(), Object.class.getName());
+
+        List<Mediator.Unmediated> unmediated = mediator.unmediated(application);
+
+        assertEquals(1, unmediated.size());
+        assertEquals(leftAlone, unmediated.get(0).reference());
+        assertTrue(unmediated.get(0).why(), unmediated.get(0).why().contains("java.lang.Object is not an interface"));
+    }
+
+    @Test
+    public void aServiceThatRegistersWhileTheRuntimeOpensGetsOneProxy() throws Exception {
+        FakeFramework racing = new FakeFramework();
+        Bundle bundle = racing.bundle(10, "example.webapp.economy", Greeter.class);
+        // In the registry before open() scans it, and told to the runtime's listener as well: the
+        // scan and the REGISTERED event both find it not yet mediated.
+        ServiceReference<?> original = racing.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+        CyclicBarrier bothMediating = new CyclicBarrier(2);
+        racing.onGetService = () -> {
+            try {
+                bothMediating.await(RACE_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException | BrokenBarrierException e) {
+                // one thread only got this far: the other saw the service claimed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        RuntimeLog racingLog = new RuntimeLog(racing.context);
+        Mediator racer = new Mediator(racing.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+                racingLog);
+        try {
+            Thread opening = threads.start("opening", racer::open);
+            Thread hearing = threads.start("hearing",
+                    () -> racer.serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, original)));
+            opening.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+            hearing.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+
+            assertFalse(opening.isAlive() || hearing.isAlive());
+            assertEquals(1, racing.proxiesEverRegisteredFor(original));
+            assertEquals(1, racing.proxies().size());
+        } finally {
+            racer.close();
+            racingLog.close();
+        }
+    }
+
+    @Test
+    public void aServiceThatUnregistersWhileItsProxyIsMadeLeavesNoProxyBehind() {
+        Bundle bundle = framework.bundle(11, "example.webapp.shop", Greeter.class);
+        // the original goes, as if on another thread, once the runtime has registered its proxy
+        // and before it has recorded it
+        framework.onRegistered = () -> List.of(bundle.getRegisteredServices()).forEach(framework::unregister);
+
+        ServiceReference<?> original = framework.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+
+        assertEquals(1, framework.proxiesEverRegisteredFor(original));
+        assertEquals("a proxy outlived its original", List.of(), framework.proxies());
+        assertEquals(0, mediator.remembered());
+    }
+
+    /** The service stays as it registered: heard of, found, no proxy; logged once, saying why and what a hotfix does. */
+    private void assertLeftAlone(ServiceReference<?> original, String why) {
+        assertTrue("the consumer's listener was not told of it", framework.consumerHeardOf(original));
+        assertTrue("the consumer cannot find it", framework.consumerFinds(original));
+        assertFalse(mediator.mediates(original));
+        assertEquals(List.of(), framework.proxies());
+        assertEquals(framework.logged.toString(), 1, framework.logged.size());
+        String logged = framework.logged.get(0);
+        assertTrue(logged, logged.startsWith("INFO Service "));
+        assertTrue(logged, logged.contains(" of example.webapp.economy [10] is not mediated: " + why));
+        assertTrue(logged, logged.contains("a hotfix of its bundle re-registers it"));
+    }
+}

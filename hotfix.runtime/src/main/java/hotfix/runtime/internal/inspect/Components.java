@@ -20,10 +20,11 @@ public final class Components {
     /**
      * One component that provides services.
      *
-     * @param name       its {@code component.name}
-     * @param interfaces the interfaces it provides
+     * @param name           its {@code component.name}
+     * @param interfaces     the interfaces it provides
+     * @param implementation the binary name of its implementation class
      */
-    public record Declared(String name, List<String> interfaces) {
+    public record Declared(String name, List<String> interfaces, String implementation) {
     }
 
     private Components() {
@@ -66,12 +67,14 @@ public final class Components {
                         interfaces.add(((Element) provides.item(j)).getAttribute("interface"));
                     }
                     if (!interfaces.isEmpty()) {
+                        NodeList implementations = component.getElementsByTagNameNS("*", "implementation");
+                        String implementation = implementations.getLength() == 0 ? ""
+                                : ((Element) implementations.item(0)).getAttribute("class");
                         String name = component.getAttribute("name");
                         if (name.isEmpty()) {
-                            name = ((Element) component.getElementsByTagNameNS("*", "implementation").item(0))
-                                    .getAttribute("class");
+                            name = ((Element) implementations.item(0)).getAttribute("class");
                         }
-                        declared.add(new Declared(name, interfaces));
+                        declared.add(new Declared(name, interfaces, implementation));
                     }
                 }
             }

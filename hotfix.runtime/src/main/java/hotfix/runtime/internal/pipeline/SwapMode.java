@@ -3,7 +3,6 @@ package hotfix.runtime.internal.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -25,12 +23,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
 
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.api.StateTransfer;
-import hotfix.runtime.internal.inspect.Components;
 import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.inspect.Refusal;
 import hotfix.runtime.internal.mediation.Mediated;
-import hotfix.runtime.internal.mediation.Mediator;
 
 /**
  * A swap-mode hotfix: the new version of the bundle is installed beside the old one, its
@@ -77,7 +73,7 @@ final class SwapMode implements Stages {
         previousLocation = old.getLocation();
         BundleStartLevel level = old.adapt(BundleStartLevel.class);
         startLevel = level == null ? 0 : level.getStartLevel();
-        exported = ExportedClasses.plan(old, jar, parts.instrumentation(),
+        exported = ExportedClasses.plan(new SwapTarget(old, parts.mediator(), parts.instrumentation()), jar,
                 undoes != 0 ? parts.redefinitions().exportedOriginals(undoes) : List.of());
         classes.addAll(exported.classes());
         exported.note(old).ifPresent(notes::add);
@@ -90,90 +86,10 @@ final class SwapMode implements Stages {
      */
     @Override
     public void plan() throws Refusal {
-        List<Mediated> current = parts.mediator().servicesOf(old);
-        Map<String, Mediated> byKey = new LinkedHashMap<>();
-        for (Mediated mediated : current) {
-            if (byKey.put(mediated.matchKey(), mediated) != null) {
-                throw new Refusal(Reason.AMBIGUOUS_SERVICES, old.getSymbolicName() + " registers two services with "
-                        + mediated.matchKey() + ": cannot tell which new service replaces which");
-            }
-        }
-        List<Mediator.Unmediated> unmediated = parts.mediator().unmediated(old);
-        Set<String> reRegistered = new LinkedHashSet<>();
-        unmediated.forEach(service -> reRegistered.add(Mediated.matchKey(service.reference())));
-        Set<String> declared = new LinkedHashSet<>();
-        for (Components.Declared component : Components.declared(jar)) {
-            String key = "component " + component.name();
-            declared.add(key);
-            Mediated replaced = byKey.get(key);
-            if (replaced != null) {
-                checkProvides(component, replaced);
-            }
-            if (!reRegistered.contains(key)) {
-                services.add(replaced != null ? swapped(component.interfaces(), replaced)
-                        : String.join(",", component.interfaces()) + " (" + key + "): new");
-            }
-        }
-        // Without descriptors the new version registers its services some other way, which
-        // only staging shows: match() decides for those.
-        boolean declares = jar.header("Service-Component") != null;
-        for (Mediated mediated : current) {
-            if (mediated.matchKey().startsWith("component ") && !declared.contains(mediated.matchKey())) {
-                if (declares) {
-                    checkNothingDropped(mediated);
-                }
-                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
-            }
-        }
-        listReRegistered(unmediated, List.of());
-        for (String name : jar.names()) {
-            if (name.endsWith(".class") && !jar.entryEquals(name, JarBytes.entry(old, name))) {
-                classes.add(JarBytes.binaryName(name) + ": replaced with the bundle");
-            }
-        }
-    }
-
-    /**
-     * Refuses, from the descriptor alone, a new component that no longer provides an interface
-     * its proxy exposes. StateTransfer is judged on the service object, at stage: a component
-     * that implements it without listing it as a service still takes the state.
-     */
-    private void checkProvides(Components.Declared component, Mediated replaced) throws Refusal {
-        List<String> missing = new ArrayList<>(replaced.interfaces());
-        missing.removeAll(component.interfaces());
-        missing.remove(StateTransfer.class.getName());
-        if (!missing.isEmpty()) {
-            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new component " + component.name() + " of " + named()
-                    + " provides " + component.interfaces() + " but not " + String.join(", ", missing)
-                    + ", which the proxy of the old one exposes to consumers: every call they make through it would "
-                    + "fail with a ClassCastException. Provide it again (implement it, and list it in "
-                    + "@Component(service = ...) if the component names its services); nothing was changed");
-        }
-    }
-
-    /** @return the plan's line for a service swapped behind its proxy, with what happens to its state */
-    private static String swapped(List<String> interfaces, Mediated replaced) {
-        return String.join(",", interfaces) + " (" + replaced.matchKey() + ", "
-                + (replaced.service() instanceof StateTransfer ? "state handed over" : "no state") + "): swapped";
-    }
-
-    /**
-     * Refuses to drop an old service that hands its state over while no new service takes its
-     * place: state is never dropped silently.
-     */
-    private void checkNothingDropped(Mediated removed) throws Refusal {
-        if (!(removed.service() instanceof StateTransfer)) {
-            return;
-        }
-        String key = removed.matchKey();
-        String howToMatch = key.startsWith("component ")
-                ? "old and new services are matched by component.name: if its class was renamed, keep the name with "
-                        + "@Component(name = \"" + key.substring("component ".length()) + "\")"
-                : "old and new services without a component.name are matched by their interfaces: register the new "
-                        + "one under the same interfaces, or give both the same component.name";
-        throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + key + " of " + old.getSymbolicName() + " "
-                + old.getVersion() + " hands over state (StateTransfer), but no service of " + named()
-                + " matches it, so its state would be dropped; " + howToMatch + ". Nothing was changed");
+        SwapPlan plan = SwapPlan.plan(jar, new SwapTarget(old, parts.mediator(), parts.instrumentation()));
+        services.addAll(plan.services());
+        classes.addAll(plan.classes());
+        leftAlone = plan.leftAlone();
     }
 
     @Override
@@ -254,17 +170,20 @@ final class SwapMode implements Stages {
         services.clear();
         for (Mediated mediated : parts.mediator().servicesOf(old)) {
             ServiceReference<?> replacement = byKey.remove(mediated.matchKey());
+            SwapPlan.Service service = SwapTarget.service(mediated);
             if (replacement != null) {
                 matches.put(mediated, replacement);
-                services.add(swapped(mediated.interfaces(), mediated));
+                services.add(SwapPlan.swapped(mediated.interfaces(), service));
             } else {
-                checkNothingDropped(mediated);
-                services.add(String.join(",", mediated.interfaces()) + " (" + mediated.matchKey() + "): removed");
+                SwapPlan.checkNothingDropped(service, old.getSymbolicName() + " " + old.getVersion(), named());
+                services.add(SwapPlan.removed(service));
             }
         }
         byKey.forEach((key, reference) -> services.add(key + ": new"));
-        leftAlone = 0;
-        listReRegistered(parts.mediator().unmediated(old), parts.mediator().unmediated(bundle));
+        List<String> alone = SwapPlan.leftAlone(SwapTarget.leftAlone(parts.mediator().unmediated(old)),
+                SwapTarget.leftAlone(parts.mediator().unmediated(bundle)));
+        leftAlone = alone.size();
+        services.addAll(alone);
         for (ServiceReference<?> reference : matches.values()) {
             Object service = parts.mediator().serviceOf(reference);
             if (service == null) {
@@ -299,30 +218,6 @@ final class SwapMode implements Stages {
                     + named() + " cannot take the old one's place behind its proxy, as every call through the proxy "
                     + "would fail with a ClassCastException: " + misfit.get() + "; nothing was changed");
         }
-    }
-
-    /**
-     * Lists the services no proxy stands for: the old version's go when it is retired, and the
-     * new version's are registered as they are, visible from the moment it starts.
-     */
-    private void listReRegistered(List<Mediator.Unmediated> before, List<Mediator.Unmediated> after) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (Mediator.Unmediated service : before) {
-            keys.add(Mediated.matchKey(service.reference()));
-            services.add(describe(service.reference()) + ": re-registered: " + service.why());
-            leftAlone++;
-        }
-        for (Mediator.Unmediated service : after) {
-            if (!keys.contains(Mediated.matchKey(service.reference()))) {
-                services.add(describe(service.reference()) + ": new, not mediated: " + service.why());
-                leftAlone++;
-            }
-        }
-    }
-
-    private static String describe(ServiceReference<?> reference) {
-        return String.join(",", (String[]) reference.getProperty(Constants.OBJECTCLASS)) + " ("
-                + Mediated.matchKey(reference) + ")";
     }
 
     /** Quiesce: holds new calls to the services being replaced and drains those inside. */

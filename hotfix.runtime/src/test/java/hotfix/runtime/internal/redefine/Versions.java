@@ -16,7 +16,7 @@ import org.objectweb.asm.commons.Remapper;
  * {@code v1} as the target bundle has it, {@code v2} as a hotfix ships it, renamed into v1's
  * package as a hotfix's class has its target's name.
  */
-final class Versions {
+public final class Versions {
 
     private static final String V1 = "fixtures/redefine/v1/";
     private static final String V2 = "fixtures/redefine/v2/";
@@ -25,16 +25,16 @@ final class Versions {
     }
 
     /** @return the binary name of a fixture class, dotted, in v1's package */
-    static String name(String simpleName) {
+    public static String name(String simpleName) {
         return (V1 + simpleName).replace('/', '.');
     }
 
-    static byte[] v1(String simpleName) {
+    public static byte[] v1(String simpleName) {
         return bytes(V1 + simpleName);
     }
 
     /** @return v2 of a fixture class, with every name of v2's package moved to v1's */
-    static byte[] v2(String simpleName) {
+    public static byte[] v2(String simpleName) {
         ClassWriter writer = new ClassWriter(0);
         new ClassReader(bytes(V2 + simpleName)).accept(new ClassRemapper(writer, new Remapper() {
             @Override

@@ -13,12 +13,17 @@ import java.util.List;
  *                  what to do instead; empty when the plan can be applied
  * @param notes     what the plan did or ignored that an operator should know, such as lambdas
  *                  renamed back to their old names
+ * @param unapplied the notes that say what of the new class a redefinition leaves out although
+ *                  the new source says it (a changed static initializer, a changed constant): a
+ *                  swap, which loads the class afresh, would apply it
  */
-public record ClassPlan(String className, byte[] bytes, boolean changed, List<String> refusals, List<String> notes) {
+public record ClassPlan(String className, byte[] bytes, boolean changed, List<String> refusals, List<String> notes,
+        List<String> unapplied) {
 
     public ClassPlan {
         refusals = List.copyOf(refusals);
         notes = List.copyOf(notes);
+        unapplied = List.copyOf(unapplied);
     }
 
     /** @return whether HotSpot would refuse the change, so that no class of the hotfix may be redefined */

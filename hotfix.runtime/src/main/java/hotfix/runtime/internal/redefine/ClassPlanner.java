@@ -45,6 +45,7 @@ public final class ClassPlanner {
     private final ClassNode newClass;
     private final List<String> refusals = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> unapplied = new ArrayList<>();
 
     private ClassPlanner(String className, byte[] oldBytes, ClassNode oldClass, ClassNode newClass) {
         this.className = className;
@@ -78,12 +79,13 @@ public final class ClassPlanner {
             newClass = read(newBytes);
         } catch (RuntimeException e) { // ASM reports a malformed class file with assorted unchecked exceptions
             return new ClassPlan(className, null, true, List.of(className + ": the hotfix's class file cannot be read ("
-                    + e + "): rebuild the hotfix jar"), List.of());
+                    + e + "): rebuild the hotfix jar"), List.of(), List.of());
         }
         if (!newClass.name.equals(oldClass.name)) {
             return new ClassPlan(className, null, true, List.of(className + ": the hotfix's class file is class "
                     + Shape.dotted(newClass.name) + ": a redefinition keeps the class name; put the class under "
-                    + className.replace('.', '/') + ".class in the hotfix jar, or ship a swap hotfix"), List.of());
+                    + className.replace('.', '/') + ".class in the hotfix jar, or ship a swap hotfix"), List.of(),
+                    List.of());
         }
         ClassPlanner planner = new ClassPlanner(className, oldBytes, oldClass, newClass);
         return methods.isEmpty() ? planner.wholeClass(newBytes) : planner.picked(methods);
@@ -100,9 +102,10 @@ public final class ClassPlanner {
         staticState(Shape.byMember(newClass.methods).get(new Member(CLINIT, "()V")));
         for (FieldNode field : newClass.fields) {
             oldClass.fields.stream().filter(was -> was.name.equals(field.name) && was.value != null
-                    && !was.value.equals(field.value)).findFirst().ifPresent(was -> note("the constant " + field.name
-                    + " changes from " + was.value + " to " + field.value + ", but a redefined class keeps the values "
-                    + "its static fields have, and classes compiled against the constant have it inlined"));
+                    && !was.value.equals(field.value)).findFirst().ifPresent(was -> unapplied("the constant "
+                    + field.name + " changes from " + was.value + " to " + field.value + ", but a redefined class "
+                    + "keeps the values its static fields have, and classes compiled against the constant have it "
+                    + "inlined"));
         }
         Map<Member, String> names = match.names();
         names.entrySet().removeIf(name -> name.getKey().name().equals(name.getValue()));
@@ -314,7 +317,7 @@ public final class ClassPlanner {
         MethodNode oldInitializer = Shape.byMember(oldClass.methods).get(new Member(CLINIT, "()V"));
         if (newInitializer != null && oldInitializer != null && !new Lambdas.Bodies(oldClass).body(oldInitializer)
                 .equals(new Lambdas.Bodies(newClass).body(newInitializer))) {
-            note("the static initializer changes, but HotSpot does not initialise a redefined class again: the "
+            unapplied("the static initializer changes, but HotSpot does not initialise a redefined class again: the "
                     + "new one never runs, static fields keep their values");
         }
     }
@@ -328,11 +331,11 @@ public final class ClassPlanner {
             }
             bytes = oldBytes;
         }
-        return new ClassPlan(className, bytes, changed, refusals, notes);
+        return new ClassPlan(className, bytes, changed, refusals, notes, unapplied);
     }
 
     private ClassPlan refused() {
-        return new ClassPlan(className, null, true, refusals, notes);
+        return new ClassPlan(className, null, true, refusals, notes, unapplied);
     }
 
     private void refuse(Difference difference) {
@@ -345,6 +348,12 @@ public final class ClassPlanner {
 
     private void note(String note) {
         notes.add(className + ": " + note);
+    }
+
+    /** Notes what of the new class the redefinition leaves out. */
+    private void unapplied(String note) {
+        note(note);
+        unapplied.add(className + ": " + note);
     }
 
     private static ClassNode read(byte[] bytes) {

@@ -63,6 +63,7 @@ public final class RedefinePlan {
     private final Map<String, byte[]> added = new LinkedHashMap<>();
     private final List<String> classes = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> unapplied = new ArrayList<>();
 
     private RedefinePlan() {
     }
@@ -105,6 +106,7 @@ public final class RedefinePlan {
             } else if (plan.changed()) {
                 redefined.put(name, plan.bytes());
                 previous.put(name, before);
+                unapplied.addAll(plan.unapplied());
                 classes.add(name + ": redefined in place"
                         + (plan.notes().isEmpty() ? "" : " (" + String.join("; ", plan.notes()) + ")"));
             } else {
@@ -193,5 +195,13 @@ public final class RedefinePlan {
     /** @return the classes of the jar that are unchanged */
     public List<String> notes() {
         return Collections.unmodifiableList(notes);
+    }
+
+    /**
+     * @return what of the new classes the redefinition leaves out although their source says it
+     *         ({@link ClassPlan#unapplied()}), one line each; already in {@link #classes()}
+     */
+    public List<String> unapplied() {
+        return Collections.unmodifiableList(unapplied);
     }
 }

@@ -55,6 +55,21 @@ public class ClassPlannerTest {
     }
 
     @Test
+    public void changedStaticStateIsAcceptedAndNamedAsWhatARedefinitionLeavesOut() {
+        ClassPlan plan = plan("StaticState");
+
+        assertAccepted(plan);
+        assertTrue(plan.changed());
+        assertEquals(plan.unapplied().toString(), 2, plan.unapplied().size());
+        assertTrue(plan.unapplied().toString(), plan.unapplied().get(0).startsWith(name("StaticState")
+                + ": the static initializer changes"));
+        assertTrue(plan.unapplied().toString(), plan.unapplied().get(1).startsWith(name("StaticState")
+                + ": the constant LIMIT changes from 10 to 20"));
+        assertTrue("each is a note too", plan.notes().containsAll(plan.unapplied()));
+        assertEquals("a body change leaves nothing out", 0, plan("BodyChange").unapplied().size());
+    }
+
+    @Test
     public void anAddedMethodIsRefused() {
         ClassPlan plan = plan("AddMethod");
 

@@ -37,6 +37,18 @@ public class RedefinePlanTest {
         assertEquals(List.of(name + ": redefined in place"), plan.classes());
         assertEquals(List.of(Versions.name("Unchanged") + " is unchanged"), plan.notes());
         assertTrue(plan.added().isEmpty());
+        assertEquals(List.of(), plan.unapplied());
+    }
+
+    @Test
+    public void whatARedefinitionLeavesOutIsGatheredFromEveryClass() throws Refusal {
+        RedefinePlan plan = RedefinePlan.plan(hotfix(Map.of(), "BodyChange", "StaticState"),
+                base("BodyChange", "StaticState"));
+
+        assertEquals(2, plan.redefined().size());
+        assertEquals(plan.unapplied().toString(), 2, plan.unapplied().size());
+        assertTrue(plan.unapplied().toString(), plan.unapplied().stream()
+                .allMatch(line -> line.startsWith(Versions.name("StaticState") + ": ")));
     }
 
     @Test

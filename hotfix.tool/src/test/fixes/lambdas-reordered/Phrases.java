@@ -1,0 +1,23 @@
+// Two lambdas swap places, so javac numbers them the other way round: matched by body, redefined.
+package fixture.greetings;
+
+import java.util.function.Function;
+
+/** How a greeting is worded: two lambdas, then the punctuation. */
+final class Phrases {
+
+    static final String PUNCTUATION = ".";
+
+    private Phrases() {
+    }
+
+    static String greet(String name) {
+        Function<String, String> salute = who -> "Hello, " + who;
+        Function<String, String> trim = text -> text.strip();
+        return punctuate(salute.apply(trim.apply(name)));
+    }
+
+    static String punctuate(String sentence) {
+        return sentence + PUNCTUATION;
+    }
+}

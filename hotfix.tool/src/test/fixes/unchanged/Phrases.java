@@ -1,0 +1,22 @@
+package fixture.greetings;
+
+import java.util.function.Function;
+
+/** Only this comment changes: the very same class, nothing to hotfix. */
+final class Phrases {
+
+    static final String PUNCTUATION = ".";
+
+    private Phrases() {
+    }
+
+    static String greet(String name) {
+        Function<String, String> trim = text -> text.strip();
+        Function<String, String> salute = who -> "Hello, " + who;
+        return punctuate(salute.apply(trim.apply(name)));
+    }
+
+    static String punctuate(String sentence) {
+        return sentence + PUNCTUATION;
+    }
+}

@@ -24,6 +24,7 @@ final class ClassFacts {
     private static final int CONSTANT_NAME_AND_TYPE = 12;
     private static final int CONSTANT_METHOD_TYPE = 16;
     private static final String OSGI = "Lorg/osgi/";
+    private static final String COMPONENT = "Lorg/osgi/service/component/annotations/Component;";
 
     private final ClassReader reader;
     private final ClassNode node;
@@ -67,12 +68,16 @@ final class ClassFacts {
         return types;
     }
 
-    /** @return its OSGi annotations, with their values, on the class and on each member: what bnd reads */
+    /**
+     * @return its OSGi annotations, with their values, on the class and on each member, and the
+     *         interfaces of a component that provides what it implements: what bnd made the
+     *         bundle's metadata from
+     */
     String osgiAnnotations() {
         List<String> found = new ArrayList<>();
         annotations(found, "class", node.visibleAnnotations, node.invisibleAnnotations);
         for (FieldNode field : node.fields) {
-            annotations(found, field.name, field.visibleAnnotations, field.invisibleAnnotations);
+            annotations(found, field.name + " " + field.desc, field.visibleAnnotations, field.invisibleAnnotations);
         }
         for (MethodNode method : node.methods) {
             String member = method.name + method.desc;
@@ -84,7 +89,33 @@ final class ClassFacts {
                 }
             }
         }
+        if (providesWhatItImplements()) {
+            found.add("implements " + node.interfaces);
+        }
         return String.join("\n", found);
+    }
+
+    /** @return whether it is a DS component that names no service: it provides the interfaces it implements */
+    private boolean providesWhatItImplements() {
+        for (List<AnnotationNode> annotations : List.of(nonNull(node.visibleAnnotations),
+                nonNull(node.invisibleAnnotations))) {
+            for (AnnotationNode annotation : annotations) {
+                if (annotation.desc.equals(COMPONENT)) {
+                    List<Object> values = annotation.values == null ? List.of() : annotation.values;
+                    for (int i = 0; i < values.size(); i += 2) {
+                        if ("service".equals(values.get(i))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<AnnotationNode> nonNull(List<AnnotationNode> annotations) {
+        return annotations == null ? List.of() : annotations;
     }
 
     @SuppressWarnings("unchecked")

@@ -353,9 +353,9 @@ public final class Make {
     }
 
     /**
-     * Refuses a change to OSGi annotations: the bundle's build turned them into metadata (component
-     * descriptors, the manifest) that a hotfix keeps as the base has it, so the change would not
-     * take effect.
+     * Refuses a change to OSGi annotations, or to the interfaces of an annotated class: the
+     * bundle's build turned them into metadata (component descriptors, the manifest) that a
+     * hotfix keeps as the base has it, so the change would not take effect.
      */
     private static void checkMetadata(BaseJar base, Map<String, byte[]> changed, Map<String, byte[]> added)
             throws ToolException {
@@ -373,9 +373,10 @@ public final class Make {
         }
         if (!differing.isEmpty()) {
             throw new ToolException("the OSGi annotations of " + String.join(", ", differing) + " differ from "
-                    + base.symbolicName() + "'s: the bundle's build made its component descriptors and manifest from "
-                    + "them, and a hotfix keeps those as they are, so the change would not take effect; keep the "
-                    + "annotations as they are, or release a new version of the bundle from its build");
+                    + base.symbolicName() + "'s, or the types an annotated class implements: the bundle's build made "
+                    + "its component descriptors and manifest from them, and a hotfix keeps those as they are, so "
+                    + "the change would not take effect; keep them as they are, or release a new version of the "
+                    + "bundle from its build");
         }
     }
 

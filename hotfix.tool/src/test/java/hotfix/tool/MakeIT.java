@@ -194,6 +194,14 @@ public class MakeIT {
     }
 
     @Test
+    public void aComponentThatNamesItsServiceMayImplementMoreAndIsSwapped() {
+        Fixes.Run run = make(out(), "interface-added");
+
+        assertEquals(run.toString(), 0, run.exit());
+        assertTrue(run.out(), run.out().contains("mode: swap (auto)"));
+    }
+
+    @Test
     public void sourcesThatCompileToWhatTheBaseHasAreNothingToHotfix() {
         Path out = out();
         Fixes.Run same = make(out, "unchanged");

@@ -2,24 +2,26 @@
 package fixture.greetings;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Greets people from the Gogo shell: {@code greetings:hello NAME}, and counts them:
- * {@code greetings:served}.
+ * Greets people: the service is the JDK's {@code UnaryOperator}, a type every version of the
+ * bundle sees, so that the runtime's proxy can move from one version's component to the next.
  */
-@Component(service = Greetings.class, property = {"osgi.command.scope=greetings",
-        "osgi.command.function=hello", "osgi.command.function=served", "service.ranking:Integer=5"})
-public final class Greetings {
+@Component(property = "service.ranking:Integer=5")
+public final class Greetings implements UnaryOperator<String> {
 
     private final AtomicLong served = new AtomicLong();
 
-    public String hello(String name) {
+    @Override
+    public String apply(String name) {
         served.incrementAndGet();
         return Phrases.greet(name);
     }
 
+    /** @return how many greetings this instance made */
     public long served() {
         return served.get();
     }

@@ -1,32 +1,34 @@
-// The component implements one more interface: it names its service, so its metadata stays true; swapped.
+// The component implements one more interface, which its descriptor, made by bnd from what it implements, does not provide.
 package fixture.greetings;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Greets people from the Gogo shell: {@code greetings:hello NAME}, and counts them:
- * {@code greetings:served}.
+ * Greets people: the service is the JDK's {@code UnaryOperator}, a type every version of the
+ * bundle sees, so that the runtime's proxy can move from one version's component to the next.
  */
-@Component(service = Greetings.class, property = {"osgi.command.scope=greetings",
-        "osgi.command.function=hello", "osgi.command.function=served"})
-public final class Greetings implements Supplier<String> {
+@Component
+public final class Greetings implements UnaryOperator<String>, Supplier<String> {
 
     private final AtomicLong served = new AtomicLong();
 
-    public String hello(String name) {
+    @Override
+    public String apply(String name) {
         served.incrementAndGet();
         return Phrases.greet(name);
     }
 
-    public long served() {
-        return served.get();
-    }
-
     @Override
     public String get() {
-        return hello("world");
+        return apply("world");
+    }
+
+    /** @return how many greetings this instance made */
+    public long served() {
+        return served.get();
     }
 }

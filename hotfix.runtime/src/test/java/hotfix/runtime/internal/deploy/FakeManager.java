@@ -7,12 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 
@@ -22,7 +20,6 @@ import hotfix.runtime.api.HotfixManager;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.HotfixStatus;
-import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.internal.inspect.Sha256;
@@ -163,18 +160,10 @@ final class FakeManager implements HotfixManager {
                 .source(source)
                 .sha256(sha256)
                 .target(target)
-                .fromVersion("")
                 .toVersion(toVersion)
-                .mode(Mode.SWAP)
-                .description("")
                 .outcome(outcome)
                 .reason(reason)
                 .message(message)
-                .services(List.of())
-                .classes(List.of())
-                .notes(List.of())
-                .stages(Map.of())
-                .pause(Duration.ZERO)
                 .time(Instant.now())
                 .undoes(undoes)
                 .build();

@@ -19,7 +19,6 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import hotfix.runtime.api.HotfixReport;
-import hotfix.runtime.api.Mode;
 import hotfix.runtime.api.Outcome;
 import hotfix.runtime.api.Reason;
 
@@ -230,14 +229,12 @@ public class JournalTest {
                 .target("example.webapp.economy")
                 .fromVersion("1.0.0")
                 .toVersion("1.0.1")
-                .mode(Mode.SWAP)
                 .description("fix, with a comma = and a\nnewline")
                 .outcome(outcome)
                 .reason(outcome == Outcome.REFUSED ? Reason.VERSION_NOT_HIGHER : Reason.NONE)
                 .message("what happened")
                 .services(List.of("Shop: swapped", "Players: swapped"))
                 .classes(List.of("example.GoldShop"))
-                .notes(List.of())
                 .stages(stages)
                 .pause(Duration.ofNanos(890))
                 .time(Instant.parse("2026-11-25T12:00:00Z"))

@@ -7,14 +7,17 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
+import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -24,6 +27,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -54,6 +59,8 @@ public class MediationIT extends HotfixTestSupport {
 
     @Inject
     CommandProcessor processor;
+
+    private ServiceTracker<Counter, Counter> counters;
 
     @Configuration
     @Override
@@ -86,6 +93,47 @@ public class MediationIT extends HotfixTestSupport {
         assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
         assertEquals("hello from 1.0.0", command("demo:hello"));
         assertEquals("bye from 1.0.0", command("demo:bye"));
+    }
+
+    @Test
+    public void aStagedVersionsServicesStayHiddenUntilTheCommitAndForGoodIfItIsRefused() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        ServiceListener listener = event -> {
+            ServiceReference<?> reference = event.getServiceReference();
+            heard.add(switch (event.getType()) {
+                case ServiceEvent.REGISTERED -> "REGISTERED";
+                case ServiceEvent.MODIFIED -> "MODIFIED";
+                case ServiceEvent.UNREGISTERING -> "UNREGISTERING";
+                default -> "OTHER";
+            } + " " + String.join(",", (String[]) reference.getProperty("osgi.command.function")) + " of "
+                    + reference.getBundle().getVersion());
+        };
+        context.addServiceListener(listener, "(osgi.command.scope=demo)");
+        try {
+            HotfixReport refused;
+            // refused after its bundle started, its commands registered: the drain cannot finish
+            try (HeldRequest request = new HeldRequest(gate, "mediation-it-held-request")) {
+                refused = manager.install(jar(GOGO + "-fix").toURI(),
+                        HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(300)));
+            }
+            assertEquals(refused.message(), Reason.DRAIN_TIMEOUT, refused.reason());
+            assertEquals("the refused version's commands were shown", List.of(), heard);
+            assertEquals("hello from 1.0.0", command("demo:hello"));
+
+            HotfixReport applied = manager.install(jar(GOGO + "-fix").toURI(), HotfixOptions.defaults());
+            assertEquals(applied.message(), Outcome.APPLIED, applied.outcome());
+            assertEquals("hello from the hotfix", command("demo:hello"));
+            // announced at the commit, never before; the old ones go as the old version retires
+            assertEquals(heard.toString(), Set.of("MODIFIED hello of 1.0.1", "MODIFIED bye of 1.0.1",
+                    "UNREGISTERING hello of " + SHIPPED, "UNREGISTERING bye of " + SHIPPED), Set.copyOf(heard));
+            assertEquals(heard.toString(), 4, heard.size());
+
+            HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
+            assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
+            assertEquals("hello from 1.0.0", command("demo:hello"));
+        } finally {
+            context.removeServiceListener(listener);
+        }
     }
 
     @Test
@@ -147,13 +195,27 @@ public class MediationIT extends HotfixTestSupport {
     }
 
     /** @return the Counter consumers get: the proxy of fixture.tally's Tally */
+    /**
+     * @return the Counter, which this test holds until it ends: a delayed component lives while
+     *         a consumer holds it, with the runtime as without it, and its count with it
+     */
     private Counter counter() {
-        ServiceReference<Counter> reference = context.getServiceReference(Counter.class);
+        if (counters == null) {
+            counters = new ServiceTracker<>(context, Counter.class, null);
+            counters.open();
+        }
+        ServiceReference<Counter> reference = counters.getServiceReference();
         assertNotNull("no Counter", reference);
         assertNotNull("not a proxy: " + reference, reference.getProperty("hotfix.proxy.of"));
-        Counter counter = context.getService(reference);
-        context.ungetService(reference);
-        return counter;
+        return counters.getService();
+    }
+
+    @After
+    public void letGoOfTheCounter() {
+        if (counters != null) {
+            counters.close();
+            counters = null;
+        }
     }
 
     /**

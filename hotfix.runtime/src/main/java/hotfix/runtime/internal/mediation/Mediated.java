@@ -1,32 +1,206 @@
 package hotfix.runtime.internal.mediation;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
+import hotfix.runtime.api.StateTransfer;
+import hotfix.runtime.internal.gate.Gate;
+
 /**
- * One mediated service: the hidden original, the proxy registered in its place, and the slot
- * that joins them. A hotfix moves the slot and this record to the new version's service.
+ * One mediated service: the hidden original, the proxy registered in its place, and the
+ * bindings that join them, each a slot its consumer's calls go through.
+ * <p>
+ * A singleton original is got once, by the runtime, when it is mediated (getting a plain
+ * object has no side effect), and every consumer shares one proxy. A bundle-scoped original
+ * (a {@link ServiceFactory}, as every DS component with a service is) keeps its semantics: the
+ * proxy is a service factory too, and the original is got for a consumer bundle only when that
+ * bundle gets the proxy, through the consumer's own context, so a delayed component stays
+ * delayed, each consumer bundle gets the object the original's factory makes for it, and the
+ * factory sees each consumer's {@code ungetService}. A hotfix moves every binding, and this
+ * record, to the new version's service.
  */
 public final class Mediated {
 
-    private volatile ServiceReference<?> original;
-    private volatile Object service;
-    private final ProxySlot slot;
-    private final ServiceRegistration<?> proxy;
+    private final Gate gate;
+    private final ProxyFactory proxies;
     private final List<Class<?>> interfaces;
+    private final Uses uses;
+    private final Map<Bundle, Binding> bindings = new LinkedHashMap<>(); // guarded by this
+    private volatile ServiceReference<?> original;
+    private boolean held; // guarded by this
+    /** Set when the runtime stops: bindings let go of are released only by {@link #releaseAll()}. */
+    private boolean detached; // guarded by this
+    private final List<Binding> released = new ArrayList<>(); // guarded by this
+    /** The new version's objects got for bundles that use an original themselves, until they move to the proxy. */
+    private final List<Binding> awaitingMove = new ArrayList<>(); // guarded by this
+    private volatile ServiceRegistration<?> proxy;
 
-    Mediated(ServiceReference<?> original, Object service, ProxySlot slot, ServiceRegistration<?> proxy,
-            List<Class<?>> interfaces) {
+    /** What a consumer bundle holds: the proxy it was given, and the original's object behind it. */
+    private static final class Binding {
+
+        final Bundle consumer;
+        final BundleContext context;
+        final ProxySlot slot;
+        final Object proxy;
+        ServiceReference<?> from; // guarded by the Mediated
+        Object service; // guarded by the Mediated
+
+        Binding(Bundle consumer, BundleContext context, ProxySlot slot, Object proxy, ServiceReference<?> from,
+                Object service) {
+            this.consumer = consumer;
+            this.context = context;
+            this.slot = slot;
+            this.proxy = proxy;
+            this.from = from;
+            this.service = service;
+        }
+    }
+
+    /**
+     * The consumers the runtime got an original for, through their own contexts: those bundles
+     * use the original only through their proxy, and it stays hidden from them.
+     */
+    interface Uses {
+
+        void add(ServiceReference<?> original, Bundle consumer);
+
+        void remove(ServiceReference<?> original, Bundle consumer);
+
+        /** @return whether the runtime got the original for the consumer's proxy */
+        boolean has(ServiceReference<?> original, Bundle consumer);
+    }
+
+    Mediated(ServiceReference<?> original, List<Class<?>> interfaces, Gate gate, ProxyFactory proxies, Uses uses) {
         this.original = original;
-        this.service = service;
-        this.slot = slot;
-        this.proxy = proxy;
         this.interfaces = List.copyOf(interfaces);
+        this.gate = gate;
+        this.proxies = proxies;
+        this.uses = uses;
+    }
+
+    /**
+     * Binds the runtime itself, for a singleton original: every consumer is given the proxy this
+     * returns.
+     *
+     * @return the shared proxy, or {@code null} if the original gave no service object
+     */
+    Object shared(BundleContext runtime) throws ProxyException {
+        return bind(runtime.getBundle(), runtime);
+    }
+
+    /** @return the service factory to register for a bundle-scoped original: a binding per consumer bundle */
+    ServiceFactory<Object> perConsumer() {
+        return new ServiceFactory<>() {
+            @Override
+            public Object getService(Bundle consumer, ServiceRegistration<Object> registration) {
+                try {
+                    return bind(consumer, consumer.getBundleContext());
+                } catch (ProxyException e) {
+                    // the framework logs it and the consumer gets null, as from a failing factory
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void ungetService(Bundle consumer, ServiceRegistration<Object> registration, Object service) {
+                unbind(consumer);
+            }
+        };
+    }
+
+    void registered(ServiceRegistration<?> registration) {
+        proxy = registration;
+    }
+
+    /**
+     * Gets the original for a consumer through the given context and puts a proxy in front of it.
+     * The lock is not held while the original is got (a DS component may activate, and get other
+     * services): if a hotfix moved this service meanwhile, the object is given back and the new
+     * original is got instead.
+     */
+    private Object bind(Bundle consumer, BundleContext context) throws ProxyException {
+        while (true) {
+            ServiceReference<?> from = original;
+            uses.add(from, consumer);
+            Object service = context.getService(from);
+            if (service == null) {
+                uses.remove(from, consumer);
+                return null;
+            }
+            ProxySlot slot = new ProxySlot(gate, service);
+            Object made;
+            try {
+                made = proxies.create(interfaces, slot);
+            } catch (ProxyException | RuntimeException e) {
+                giveBack(context, from, consumer);
+                throw e;
+            }
+            synchronized (this) {
+                if (from == original) {
+                    slot.hold(held);
+                    bindings.put(consumer, new Binding(consumer, context, slot, made, from, service));
+                    return made;
+                }
+            }
+            giveBack(context, from, consumer);
+        }
+    }
+
+    private void unbind(Bundle consumer) {
+        Binding binding;
+        synchronized (this) {
+            binding = bindings.remove(consumer);
+            if (binding != null && detached) {
+                released.add(binding);
+                return;
+            }
+        }
+        if (binding != null) {
+            giveBack(binding.context, binding.from, consumer);
+        }
+    }
+
+    /**
+     * From now on, a consumer that lets go of its proxy keeps its use of the original until
+     * {@link #releaseAll()}: when the runtime stops, a consumer moving from the proxy to the
+     * original gets it again before the runtime's use for it ends, so a bundle-scoped original
+     * (a delayed DS component) is never disposed of on the way, and keeps its state.
+     */
+    synchronized void detach() {
+        detached = true;
+    }
+
+    /** Releases every binding; the proxy is unregistered, or was never registered. */
+    void releaseAll() {
+        List<Binding> all;
+        synchronized (this) {
+            all = new ArrayList<>(released);
+            all.addAll(bindings.values());
+            released.clear();
+            bindings.clear();
+        }
+        all.forEach(binding -> giveBack(binding.context, binding.from, binding.consumer));
+    }
+
+    private void giveBack(BundleContext context, ServiceReference<?> from, Bundle consumer) {
+        try {
+            context.ungetService(from);
+        } catch (IllegalStateException e) {
+            // the consumer (or the runtime) is stopping: the framework releases what it used
+        }
+        uses.remove(from, consumer);
     }
 
     /** @return the hidden original service's reference */
@@ -34,19 +208,39 @@ public final class Mediated {
         return original;
     }
 
-    /** @return the original service object the proxy calls now */
-    public Object service() {
-        return service;
+    /** @return the original's objects the proxies call now, each once; empty if no consumer got it yet */
+    public List<Object> services() {
+        Map<Object, Boolean> distinct = new IdentityHashMap<>();
+        synchronized (this) {
+            bindings.values().forEach(binding -> distinct.put(binding.service, true));
+        }
+        return List.copyOf(distinct.keySet());
     }
 
-    /** @return the slot whose target consumers' calls reach */
-    public ProxySlot slot() {
-        return slot;
+    /**
+     * @return whether the service hands its state over to its successor: it is registered as a
+     *         {@link StateTransfer}, or an object the proxies call now is one
+     */
+    public boolean handsOverState() {
+        return registeredAs(original, StateTransfer.class)
+                || services().stream().anyMatch(service -> service instanceof StateTransfer);
+    }
+
+    /** @return whether the service is registered under the name of the type */
+    public static boolean registeredAs(ServiceReference<?> reference, Class<?> type) {
+        return reference.getProperty(Constants.OBJECTCLASS) instanceof String[] names
+                && List.of(names).contains(type.getName());
     }
 
     /** @return the proxy's registration */
     public ServiceRegistration<?> proxy() {
         return proxy;
+    }
+
+    /** Sets whether calls through this service's proxies wait while the gate is closed; also for later consumers. */
+    public synchronized void hold(boolean hold) {
+        held = hold;
+        bindings.values().forEach(binding -> binding.slot.hold(hold));
     }
 
     /** @return the names of the interfaces the proxy implements: the original's objectClass */
@@ -76,7 +270,7 @@ public final class Mediated {
         if (name != null) {
             return "component " + name;
         }
-        String[] classes = (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
+        String[] classes = (String[]) reference.getProperty(Constants.OBJECTCLASS);
         return "interfaces " + String.join(",", new java.util.TreeSet<>(List.of(classes)));
     }
 
@@ -110,6 +304,44 @@ public final class Mediated {
         return Optional.empty();
     }
 
+    /**
+     * Whether a registered service can stand behind a proxy of the interfaces, judged by the
+     * classes it is registered under, without getting it: it must be registered under each, and
+     * its bundle must see each as the same class the proxy implements.
+     *
+     * @param interfaces  the proxy's interfaces
+     * @param replacement the service that would take the current one's place
+     * @return why it cannot, naming the interface and where each class comes from; empty if it can
+     */
+    public static Optional<String> misfit(List<Class<?>> interfaces, ServiceReference<?> replacement) {
+        Bundle bundle = replacement.getBundle();
+        if (bundle == null) {
+            return Optional.of("it is unregistered");
+        }
+        List<String> names = List.of((String[]) replacement.getProperty(Constants.OBJECTCLASS));
+        for (Class<?> proxied : interfaces) {
+            String name = proxied.getName();
+            if (!names.contains(name)) {
+                return Optional.of("it is not registered as " + name + " of " + origin(proxied)
+                        + ", which the proxy exposes to consumers: provide it again, and list it in "
+                        + "@Component(service = ...) if the component names its services");
+            }
+            Class<?> seen;
+            try {
+                seen = bundle.loadClass(name);
+            } catch (ClassNotFoundException | IllegalStateException | LinkageError e) {
+                return Optional.of("its bundle cannot load " + name + ", which the proxy exposes to consumers: " + e);
+            }
+            if (seen != proxied) {
+                return Optional.of("the service it registers implements " + name + " of " + origin(seen)
+                        + ", another class than the " + name + " of " + origin(proxied) + " that the proxy exposes "
+                        + "to consumers: the new version has its own copy of " + proxied.getPackageName()
+                        + "; import the package from the bundle that exports it instead of embedding it");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** @return the class of that name the type's class loader resolves, or {@code null} if none */
     private static Class<?> visible(Class<?> type, String name) {
         try {
@@ -129,15 +361,172 @@ public final class Mediated {
         return loader == null ? "the JDK" : "class loader " + loader;
     }
 
-    void moveTo(ServiceReference<?> newOriginal, Object newService) {
-        this.original = newOriginal;
-        this.service = newService;
-        slot.retarget(newService);
+    /**
+     * Gets the new original's objects for every consumer bound now, each through the context
+     * that got the current one: the first half of moving this service to a new version.
+     *
+     * @param to the new version's service
+     * @return the move, whose objects {@link Move#release()} gives back if the hotfix is undone
+     * @throws ProxyException if the new original gives a consumer no object; what was got is given back
+     */
+    public Move prepare(ServiceReference<?> to) throws ProxyException {
+        Move move = new Move(to);
+        List<Binding> now;
+        synchronized (this) {
+            now = List.copyOf(bindings.values());
+        }
+        for (Binding binding : now) {
+            move.get(binding);
+        }
+        for (Binding user : directUsers(now)) {
+            move.direct.add(user);
+            move.get(user);
+        }
+        return move;
+    }
+
+    /**
+     * @return for each bundle that uses the original itself, not through a proxy (it got it while
+     *         the runtime was stopped), its object, got again through its context: a stateful
+     *         one hands its state over too, or it would be lost when its user moves to the proxy
+     */
+    private List<Binding> directUsers(List<Binding> bound) {
+        ServiceReference<?> from = original;
+        Bundle[] users = from.getUsingBundles();
+        List<Binding> direct = new ArrayList<>();
+        if (users == null || !handsOverState()) {
+            return direct;
+        }
+        for (Bundle user : users) {
+            BundleContext context = user.getBundleContext();
+            if (context == null || uses.has(from, user) || bound.stream().anyMatch(b -> b.consumer.equals(user))) {
+                continue;
+            }
+            Object service = context.getService(from);
+            if (service != null) {
+                direct.add(new Binding(user, context, null, null, from, service));
+            }
+        }
+        return direct;
+    }
+
+    /**
+     * Gives back the new version's objects got for bundles that used an old original
+     * themselves: called once the old version is gone and they got their proxies.
+     */
+    void moved() {
+        List<Binding> done;
+        synchronized (this) {
+            done = List.copyOf(awaitingMove);
+            awaitingMove.clear();
+        }
+        done.forEach(binding -> giveBack(binding.context, binding.from, binding.consumer));
+    }
+
+    /**
+     * The move of one mediated service to a new original: the new objects, one per binding, got
+     * before the window so the window only publishes them.
+     */
+    public final class Move {
+
+        private final ServiceReference<?> to;
+        private final Map<Binding, Object> objects = new LinkedHashMap<>();
+        /** Bundles that use the old original themselves: their objects hand state over, nothing is retargeted. */
+        private final List<Binding> direct = new ArrayList<>();
+
+        private Move(ServiceReference<?> to) {
+            this.to = to;
+        }
+
+        private void get(Binding binding) throws ProxyException {
+            uses.add(to, binding.consumer);
+            Object service = binding.context.getService(to);
+            if (service == null) {
+                uses.remove(to, binding.consumer);
+                release();
+                throw new ProxyException("the new " + matchKey(to) + " gave no service object to "
+                        + binding.consumer.getSymbolicName() + " " + binding.consumer.getVersion());
+            }
+            objects.put(binding, service);
+        }
+
+        /** @return the new version's service */
+        public ServiceReference<?> to() {
+            return to;
+        }
+
+        /** @return each consumer's current object and the new one that takes its place, each pair once */
+        public List<Map.Entry<Object, Object>> pairs() {
+            Map<Object, Map<Object, Boolean>> seen = new IdentityHashMap<>();
+            List<Map.Entry<Object, Object>> pairs = new ArrayList<>();
+            synchronized (Mediated.this) {
+                objects.forEach((binding, after) -> {
+                    if (seen.computeIfAbsent(binding.service, k -> new IdentityHashMap<>()).put(after, true) == null) {
+                        pairs.add(Map.entry(binding.service, after));
+                    }
+                });
+            }
+            return pairs;
+        }
+
+        /**
+         * Gets the new object for every consumer that bound since {@link #prepare}; in the window,
+         * before anything is published.
+         */
+        public void complete() throws ProxyException {
+            List<Binding> missing = new ArrayList<>();
+            synchronized (Mediated.this) {
+                bindings.values().stream().filter(binding -> !objects.containsKey(binding)).forEach(missing::add);
+            }
+            missing.removeIf(binding -> direct.stream().anyMatch(user -> user.consumer.equals(binding.consumer)));
+            for (Binding binding : missing) {
+                get(binding);
+            }
+        }
+
+        /**
+         * Publishes the move: every binding's slot points at its new object (one write each),
+         * and consumers that bind from now on get the new original. Only in the window, after
+         * {@link #complete()}. The old objects are released when the old version stops.
+         */
+        public void publish() {
+            List<Binding> stale = new ArrayList<>();
+            synchronized (Mediated.this) {
+                original = to;
+                for (Map.Entry<Binding, Object> moved : objects.entrySet()) {
+                    Binding binding = moved.getKey();
+                    if (direct.contains(binding)) {
+                        // the new object is kept for it until it moves to the proxy (see moved())
+                        awaitingMove.add(new Binding(binding.consumer, binding.context, null, null, to,
+                                moved.getValue()));
+                    } else if (bindings.get(binding.consumer) == binding) {
+                        binding.slot.retarget(moved.getValue());
+                        binding.from = to;
+                        binding.service = moved.getValue();
+                    } else {
+                        stale.add(binding); // let go of its proxy since the move was prepared
+                    }
+                }
+            }
+            stale.forEach(binding -> giveBack(binding.context, to, binding.consumer));
+            // the old objects got again for direct users: they hold their own
+            direct.forEach(user -> giveBack(user.context, user.from, user.consumer));
+        }
+
+        /** Gives back the new objects: the hotfix is undone before it was published. */
+        public void release() {
+            objects.forEach((binding, service) -> giveBack(binding.context, to, binding.consumer));
+            objects.clear();
+            direct.forEach(user -> giveBack(user.context, user.from, user.consumer));
+            direct.clear();
+        }
     }
 
     @Override
     public String toString() {
-        return String.join(",", interfaces()) + " of " + original.getBundle().getSymbolicName() + " "
-                + original.getBundle().getVersion();
+        ServiceReference<?> now = original;
+        Bundle bundle = now.getBundle();
+        return String.join(",", interfaces()) + " of "
+                + (bundle == null ? "an unregistered service" : bundle.getSymbolicName() + " " + bundle.getVersion());
     }
 }

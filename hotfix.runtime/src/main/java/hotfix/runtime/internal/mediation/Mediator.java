@@ -33,9 +33,10 @@ import hotfix.runtime.internal.log.RuntimeLog;
  * for those already there), BEFORE any consumer is told of it, and remembered until it
  * unregisters: a service that cannot be replaced behind a proxy must never be hidden, since
  * nothing could announce it again. Mediated: singleton- and bundle-scoped services of
- * {@link Hotfixable} bundles (the runtime gets one instance and every consumer shares it, as with
- * a DS component) whose every {@code objectClass} is a public interface the registering bundle
- * can load and a proxy can implement. Left as they are, visible, and re-registered by a hotfix
+ * {@link Hotfixable} bundles whose every {@code objectClass} is a public interface the registering
+ * bundle can load and a proxy can implement. Their scope and laziness are kept (see
+ * {@link Mediated}): a singleton is got once and shared, a bundle-scoped service (every DS
+ * component) is got for each consumer bundle when it gets the proxy, not before. Left as they are, visible, and re-registered by a hotfix
  * of their bundle: prototype-scoped services, HTTP Whiteboard services (the whiteboard manages
  * their life cycle, which a proxy would hide from it), Gogo commands (called by reflection on the
  * object's own class), and services registered under a class name or an interface no proxy can
@@ -44,6 +45,17 @@ import hotfix.runtime.internal.log.RuntimeLog;
  * The hooks must be registered before any consumer gets a service, so the runtime starts at a
  * lower start level than the application. An original is never hidden from a bundle that
  * already uses it: hiding its UNREGISTERING event would leave that bundle holding a dead service.
+ * A bundle that uses an original only because the runtime got it for the bundle's proxy does
+ * not count: the original stays hidden from it. A bundle that does use an original itself (it
+ * got it while the runtime was stopped) is not shown the proxy as well, so it never sees the
+ * service twice; it is told of the proxy once that original is gone.
+ * <p>
+ * While a hotfix stages a new version, every service of that bundle is hidden, those left alone
+ * too (an HTTP Whiteboard servlet must not serve before the commit, nor at all if the hotfix is
+ * refused), and those left alone are announced again at the commit. When the runtime stops, the
+ * hooks go first, every hidden original is announced again, and only then the proxies go: a
+ * consumer that tracks its services moves to the original without ever being unbound, and a
+ * bundle-scoped original keeps the very object its consumer had (see {@link Reannouncer}).
  */
 public final class Mediator implements FindHook, EventListenerHook, ServiceListener {
 
@@ -66,6 +78,33 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     /** The originals a proxy is made (or was made) for: each one's mediation runs once. */
     private final Set<ServiceReference<?>> claimed = ConcurrentHashMap.newKeySet();
     private final Set<Long> staging = ConcurrentHashMap.newKeySet();
+    /** For each original, the consumer bundles the runtime got it for, behind their proxies. */
+    private final Map<ServiceReference<?>, Set<Bundle>> behalf = new ConcurrentHashMap<>();
+    private final Mediated.Uses uses = new Mediated.Uses() {
+        @Override
+        public void add(ServiceReference<?> original, Bundle consumer) {
+            behalf.computeIfAbsent(original, key -> ConcurrentHashMap.newKeySet()).add(consumer);
+        }
+
+        @Override
+        public boolean has(ServiceReference<?> original, Bundle consumer) {
+            Set<Bundle> consumers = behalf.get(original);
+            return consumers != null && consumers.contains(consumer);
+        }
+
+        @Override
+        public void remove(ServiceReference<?> original, Bundle consumer) {
+            behalf.computeIfPresent(original, (key, consumers) -> {
+                consumers.remove(consumer);
+                return consumers.isEmpty() ? null : consumers;
+            });
+        }
+    };
+    private final Reannouncer reannouncer = new Reannouncer();
+    /** The originals that have a proxy, by service id: what a proxy's {@link #PROXY_OF} names. */
+    private final Map<Object, ServiceReference<?>> originalsById = new ConcurrentHashMap<>();
+    /** Originals whose proxy was hidden from a bundle that uses the original itself. */
+    private final Set<ServiceReference<?>> usedDirectly = ConcurrentHashMap.newKeySet();
     private ServiceRegistration<?> hooks;
 
     /** A service that stays as it registered, and why. */
@@ -100,16 +139,36 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         }
     }
 
-    /** Unregisters every proxy and the hooks: consumers see the originals again. */
+    /**
+     * Unregisters the hooks, announces the hidden originals again, and unregisters every proxy:
+     * consumers move to the originals. When the whole framework is stopping, its bundles are
+     * stopped already, and nothing is announced.
+     */
     public void close() {
         context.removeServiceListener(this);
-        for (Mediated mediated : List.copyOf(byOriginal.values())) {
-            forget(mediated);
-        }
+        List<Mediated> all = List.copyOf(byOriginal.values());
+        all.forEach(Mediated::detach);
         if (hooks != null) {
             hooks.unregister();
             hooks = null;
         }
+        Bundle framework = context.getBundle(0);
+        if (framework != null && (framework.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) == 0) {
+            List<String> silent = new ArrayList<>();
+            for (ServiceReference<?> original : List.copyOf(byOriginal.keySet())) {
+                if (!reannouncer.reannounce(original)) {
+                    silent.add(names(original) + " of " + original.getBundle());
+                }
+            }
+            if (!silent.isEmpty()) {
+                log.warn("The hotfix runtime stops, and the framework gives no way to announce these services "
+                        + "again to the consumers that were shown only their proxies: {}. Bundles that track them "
+                        + "find them again when their bundles restart", silent);
+            }
+        }
+        all.forEach(this::unregister);
+        // consumers have moved to the originals: the runtime's uses for them end now
+        all.forEach(Mediated::releaseAll);
     }
 
     /** @return whether the service is hidden behind a proxy (or would be, once registered) */
@@ -159,6 +218,25 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         staging.add(bundle.getBundleId());
     }
 
+    /**
+     * After a hotfix retired the old version: tells the proxies again to bundles that used an
+     * old original themselves and were not shown the proxy while they did.
+     */
+    public void retired() {
+        boolean gone = usedDirectly.removeIf(original -> original.getBundle() == null);
+        if (gone) {
+            for (Mediated mediated : byOriginal.values()) {
+                try {
+                    mediated.proxy().setProperties(proxyProperties(mediated.original()));
+                } catch (IllegalStateException e) {
+                    // unregistered meanwhile
+                }
+            }
+        }
+        // those that moved got the new objects for themselves: the runtime's uses for them end
+        byOriginal.values().forEach(Mediated::moved);
+    }
+
     /** Ends staging without a commit: the staged bundle is about to go away. */
     public void unstage(Bundle bundle) {
         staging.remove(bundle.getBundleId());
@@ -179,13 +257,15 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     }
 
     /**
-     * Moves a proxy to a staged service: one volatile write. Only inside the quiesced window.
+     * Moves a proxy to a staged service: one volatile write per consumer's slot. Only inside the
+     * quiesced window, after {@link Mediated.Move#complete()}.
      */
-    public void retarget(Mediated mediated, ServiceReference<?> newOriginal, Object newService) {
-        claimed.add(newOriginal);
+    public void retarget(Mediated mediated, Mediated.Move move) {
+        claimed.add(move.to());
+        originalsById.put(move.to().getProperty(Constants.SERVICE_ID), move.to());
         byOriginal.remove(mediated.original());
-        mediated.moveTo(newOriginal, newService);
-        byOriginal.put(newOriginal, mediated);
+        move.publish();
+        byOriginal.put(move.to(), mediated);
     }
 
     /**
@@ -202,29 +282,19 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 mediated.proxy().setProperties(proxyProperties(reference));
             }
         }
-    }
-
-    /** @return the service object the runtime holds for a staged or mediated original */
-    public Object serviceOf(ServiceReference<?> reference) {
-        return context.getService(reference);
-    }
-
-    /** Releases a service object the runtime got with {@link #serviceOf(ServiceReference)}. */
-    public void release(ServiceReference<?> reference) {
-        try {
-            context.ungetService(reference);
-        } catch (IllegalStateException e) {
-            // the runtime itself is stopping: nothing to release
+        for (Unmediated service : unmediated(bundle)) {
+            reannouncer.reannounce(service.reference());
         }
     }
 
     @Override
     public void find(BundleContext finder, String name, String filter, boolean allServices,
             Collection<ServiceReference<?>> references) {
-        if (sees(finder.getBundle())) {
+        Bundle bundle = finder.getBundle();
+        if (sees(bundle)) {
             return;
         }
-        references.removeIf(reference -> mediates(reference) && !usedBy(reference, finder.getBundle()));
+        references.removeIf(reference -> hiddenFrom(reference, decision(reference), bundle));
     }
 
     @Override
@@ -232,7 +302,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         ServiceReference<?> reference = event.getServiceReference();
         // The first the runtime hears of a service: decide before anyone else is told of it.
         Decision decision = event.getType() == ServiceEvent.REGISTERED ? decide(reference) : decision(reference);
-        if (!decision.mediable()) {
+        if (!decision.mediable() && !staged(reference) && reference.getProperty(PROXY_OF) == null) {
             return;
         }
         listeners.keySet().removeIf(listener -> {
@@ -242,8 +312,38 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             } catch (IllegalStateException e) {
                 return false;
             }
-            return !sees(bundle) && !usedBy(reference, bundle);
+            return !sees(bundle) && hiddenFrom(reference, decision, bundle);
         });
+    }
+
+    /**
+     * Whether a bundle (neither the framework nor the runtime) is kept from seeing a service: an
+     * original behind a proxy, or any service of a bundle being staged, unless the bundle uses it
+     * itself; a proxy, from a bundle that uses its original itself.
+     */
+    private boolean hiddenFrom(ServiceReference<?> reference, Decision decision, Bundle bundle) {
+        if (decision.mediable() || staged(reference)) {
+            return !usedBy(reference, bundle);
+        }
+        Object of = reference.getProperty(PROXY_OF);
+        if (of == null || !context.getBundle().equals(reference.getBundle())) {
+            return false;
+        }
+        ServiceReference<?> original = originalsById.get(of);
+        if (original != null && usedBy(original, bundle)) {
+            usedDirectly.add(original);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * @return whether the service is of a bundle a hotfix is staging, and would have to be
+     *         announced again at the commit, which the framework allows
+     */
+    private boolean staged(ServiceReference<?> reference) {
+        Bundle bundle = reference.getBundle();
+        return bundle != null && staging.contains(bundle.getBundleId()) && reannouncer.available(reference);
     }
 
     @Override
@@ -270,6 +370,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 if (mediated != null) {
                     forget(mediated);
                 }
+                behalf.remove(reference);
+                originalsById.remove(reference.getProperty(Constants.SERVICE_ID), reference);
             }
             default -> {
                 // MODIFIED_ENDMATCH concerns filtered listeners only
@@ -281,7 +383,12 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         return bundle.getBundleId() == 0 || bundle.equals(context.getBundle());
     }
 
-    private static boolean usedBy(ServiceReference<?> reference, Bundle bundle) {
+    /** @return whether the bundle uses the original itself, not only through a proxy the runtime got it for */
+    private boolean usedBy(ServiceReference<?> reference, Bundle bundle) {
+        Set<Bundle> throughProxy = behalf.get(reference);
+        if (throughProxy != null && throughProxy.contains(bundle)) {
+            return false;
+        }
         Bundle[] users = reference.getUsingBundles();
         if (users != null) {
             for (Bundle user : users) {
@@ -398,17 +505,22 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             leaveUnmediated(reference, e.getMessage());
             return;
         }
-        Object service = context.getService(reference);
-        if (service == null) {
-            leaveUnmediated(reference, "the registering bundle returned no service object");
-            return;
-        }
+        Mediated mediated = new Mediated(reference, interfaces, gate, proxies, uses);
         try {
-            ProxySlot slot = new ProxySlot(gate, service);
-            Object proxy = proxies.create(interfaces, slot);
+            Object registered;
+            if (Constants.SCOPE_BUNDLE.equals(reference.getProperty(Constants.SERVICE_SCOPE))) {
+                // got for each consumer bundle as it gets its proxy
+                registered = proxies.factory(interfaces, mediated.perConsumer());
+            } else {
+                registered = mediated.shared(context);
+                if (registered == null) {
+                    leaveUnmediated(reference, "the registering bundle returned no service object");
+                    return;
+                }
+            }
             String[] names = (String[]) reference.getProperty(Constants.OBJECTCLASS);
-            ServiceRegistration<?> registration = context.registerService(names, proxy, proxyProperties(reference));
-            Mediated mediated = new Mediated(reference, service, slot, registration, interfaces);
+            originalsById.put(reference.getProperty(Constants.SERVICE_ID), reference);
+            mediated.registered(context.registerService(names, registered, proxyProperties(reference)));
             byOriginal.put(reference, mediated);
             if (!claimed.contains(reference)) {
                 // it unregistered while the proxy was being made: its UNREGISTERING event may
@@ -416,7 +528,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 forget(mediated);
             }
         } catch (ProxyException | RuntimeException e) {
-            context.ungetService(reference);
+            mediated.releaseAll();
             leaveUnmediated(reference, e.getMessage());
         }
     }
@@ -438,15 +550,22 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     }
 
     private void forget(Mediated mediated) {
+        if (unregister(mediated)) {
+            mediated.releaseAll();
+        }
+    }
+
+    /** @return whether this thread took the proxy away; the framework gives back each consumer's proxy */
+    private boolean unregister(Mediated mediated) {
         if (!byOriginal.remove(mediated.original(), mediated)) {
-            return; // forgotten already, by the thread that saw the original go
+            return false; // forgotten already, by the thread that saw the original go
         }
         try {
             mediated.proxy().unregister();
         } catch (IllegalStateException e) {
             // already unregistered
         }
-        release(mediated.original());
+        return true;
     }
 
     private static Dictionary<String, Object> proxyProperties(ServiceReference<?> original) {

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Defines the proxy classes of one ordered list of interface class loaders, and keeps them by
- * interface list. Its parent is the bootstrap loader; it resolves the runtime's own classes
- * through the runtime's loader, and the rest through the interfaces' loaders in order.
+ * interface list, and one service factory class. Its parent is the bootstrap loader; it resolves
+ * the runtime's own classes and the framework's API through the runtime's loader, and the rest
+ * through the interfaces' loaders in order.
  * <p>
  * Every type a proxy names (its interfaces, their super-interfaces, the types in the
  * descriptors it calls) is pinned to the exact class the interface itself sees, so that two
@@ -22,6 +23,8 @@ final class ProxyClassLoader extends ClassLoader {
     }
 
     private static final String RUNTIME_PACKAGES = "hotfix.runtime.internal.";
+    /** The framework's API, as the runtime sees it: there is one, the system bundle's. */
+    private static final String FRAMEWORK_PACKAGE = "org.osgi.framework.";
 
     /** Makes the proxy class for one interface list in a given loader. */
     @FunctionalInterface
@@ -34,11 +37,22 @@ final class ProxyClassLoader extends ClassLoader {
     private final ConcurrentMap<String, Class<?>> pinned = new ConcurrentHashMap<>();
     private final ConcurrentMap<List<Class<?>>, Constructor<?>> proxies = new ConcurrentHashMap<>();
     private final Object generating = new Object();
+    private Constructor<?> factory; // guarded by generating
 
     ProxyClassLoader(ClassLoader runtime, List<ClassLoader> delegates) {
         super("hotfix-proxies", null);
         this.runtime = runtime;
         this.delegates = List.copyOf(delegates);
+    }
+
+    /** @return the constructor of this loader's service factory class, generated on first use */
+    Constructor<?> factory(Generator generator) throws ProxyException {
+        synchronized (generating) {
+            if (factory == null) {
+                factory = generator.generate(this);
+            }
+            return factory;
+        }
     }
 
     /** @return the constructor of the proxy class for the interfaces, generated on first use */
@@ -85,7 +99,7 @@ final class ProxyClassLoader extends ClassLoader {
         if (type != null) {
             return type;
         }
-        if (name.startsWith(RUNTIME_PACKAGES)) {
+        if (name.startsWith(RUNTIME_PACKAGES) || name.startsWith(FRAMEWORK_PACKAGE)) {
             return runtime.loadClass(name);
         }
         for (ClassLoader delegate : delegates) {

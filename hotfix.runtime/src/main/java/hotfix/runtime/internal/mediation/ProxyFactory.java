@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.objectweb.asm.Type;
+import org.osgi.framework.ServiceFactory;
 
 import hotfix.runtime.internal.mediation.ProxyWriter.Delegation;
 
@@ -79,6 +80,38 @@ public final class ProxyFactory {
             return constructor.newInstance(slot);
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
             throw new ProxyException("cannot instantiate the proxy class for " + names(types) + ": " + e, e);
+        }
+    }
+
+    /**
+     * Makes the service factory to register for a service whose proxies are made later, one per
+     * consumer bundle: an object of a class of the proxies' own loader that hands every call to
+     * the given factory. The proxy class is generated now, so that what only generating it shows
+     * is found now, and the framework sees the interfaces through the factory's class.
+     *
+     * @param interfaces what the proxies will implement
+     * @param target     what makes and releases each consumer's proxy
+     * @throws ProxyException as {@link #create} would
+     */
+    public Object factory(List<Class<?>> interfaces, ServiceFactory<?> target) throws ProxyException {
+        Objects.requireNonNull(interfaces, "interfaces");
+        Objects.requireNonNull(target, "target");
+        List<Class<?>> types = checked(interfaces);
+        expungeCleared();
+        ProxyClassLoader loader = loaderFor(types);
+        loader.proxy(types, generating -> generate(generating, types));
+        Constructor<?> constructor = loader.factory(generating -> {
+            String name = PROXY_PACKAGE + "ServiceFactory$" + SEQUENCE.incrementAndGet();
+            try {
+                return generating.define(name, ProxyWriter.writeFactory(name)).getConstructor(ServiceFactory.class);
+            } catch (LinkageError | NoSuchMethodException | RuntimeException e) {
+                throw new ProxyException("cannot define a service factory class for " + names(types) + ": " + e, e);
+            }
+        });
+        try {
+            return constructor.newInstance(target);
+        } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+            throw new ProxyException("cannot instantiate the service factory for " + names(types) + ": " + e, e);
         }
     }
 

@@ -32,6 +32,9 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
 
 /** Writes the bytes of one proxy class. */
 final class ProxyWriter {
@@ -70,6 +73,55 @@ final class ProxyWriter {
         writeToString(writer, self);
         for (Delegation delegation : delegations) {
             writeDelegation(writer, self, delegation);
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /**
+     * Writes a {@link ServiceFactory} that hands every call to another: registered in place of
+     * that other, it makes the framework judge whether a consumer can use the service by what the
+     * proxies' class loader sees, the interfaces themselves, rather than by what the runtime's
+     * bundle sees (Felix asks the class of a service factory to load the service's interfaces).
+     *
+     * @param binaryName the class's name, dotted
+     */
+    static byte[] writeFactory(String binaryName) {
+        String self = binaryName.replace('.', '/');
+        String factory = Type.getInternalName(ServiceFactory.class);
+        String factoryDescriptor = Type.getDescriptor(ServiceFactory.class);
+        String bundle = Type.getDescriptor(Bundle.class);
+        String registration = Type.getDescriptor(ServiceRegistration.class);
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC, self, null, OBJECT,
+                new String[] {factory});
+        writer.visitField(ACC_PRIVATE | ACC_FINAL, "target", factoryDescriptor, null, null).visitEnd();
+
+        MethodVisitor code = writer.visitMethod(ACC_PUBLIC, "<init>", "(" + factoryDescriptor + ")V", null, null);
+        code.visitCode();
+        code.visitVarInsn(ALOAD, 0);
+        code.visitMethodInsn(INVOKESPECIAL, OBJECT, "<init>", "()V", false);
+        code.visitVarInsn(ALOAD, 0);
+        code.visitVarInsn(ALOAD, 1);
+        code.visitFieldInsn(PUTFIELD, self, "target", factoryDescriptor);
+        code.visitInsn(RETURN);
+        code.visitMaxs(0, 0);
+        code.visitEnd();
+
+        for (String[] method : new String[][] {{"getService", "(" + bundle + registration + ")Ljava/lang/Object;"},
+                {"ungetService", "(" + bundle + registration + "Ljava/lang/Object;)V"}}) {
+            Type[] arguments = Type.getArgumentTypes(method[1]);
+            code = writer.visitMethod(ACC_PUBLIC | ACC_FINAL, method[0], method[1], null, null);
+            code.visitCode();
+            code.visitVarInsn(ALOAD, 0);
+            code.visitFieldInsn(GETFIELD, self, "target", factoryDescriptor);
+            for (int i = 0; i < arguments.length; i++) {
+                code.visitVarInsn(ALOAD, i + 1);
+            }
+            code.visitMethodInsn(INVOKEINTERFACE, factory, method[0], method[1], true);
+            code.visitInsn(Type.getReturnType(method[1]).getOpcode(IRETURN));
+            code.visitMaxs(0, 0);
+            code.visitEnd();
         }
         writer.visitEnd();
         return writer.toByteArray();

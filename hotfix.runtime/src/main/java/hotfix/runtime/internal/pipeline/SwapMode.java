@@ -27,6 +27,7 @@ import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.inspect.Refusal;
 import hotfix.runtime.internal.mediation.Mediated;
+import hotfix.runtime.internal.mediation.ProxyException;
 
 /**
  * A swap-mode hotfix: the new version of the bundle is installed beside the old one, its
@@ -46,7 +47,7 @@ final class SwapMode implements Stages {
     private final List<String> classes = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
-    private final Map<ServiceReference<?>, Object> newServices = new LinkedHashMap<>();
+    private final Map<Mediated, Mediated.Move> moves = new LinkedHashMap<>();
     /** How many of {@link #services} are re-registered, not swapped. */
     private int leftAlone;
 
@@ -115,9 +116,15 @@ final class SwapMode implements Stages {
                     + e.getMessage());
         }
         staged = bundle;
-        undo.push(() -> discard(bundle));
         parts.mediator().stage(bundle);
-        undo.push(() -> parts.mediator().unstage(bundle));
+        // staged until it is gone: its services' UNREGISTERING events stay hidden with it
+        undo.push(() -> {
+            try {
+                discard(bundle);
+            } finally {
+                parts.mediator().unstage(bundle);
+            }
+        });
         if (startLevel > 0) {
             bundle.adapt(BundleStartLevel.class).setStartLevel(startLevel);
         }
@@ -184,20 +191,28 @@ final class SwapMode implements Stages {
                 SwapTarget.leftAlone(parts.mediator().unmediated(bundle)));
         leftAlone = alone.size();
         services.addAll(alone);
-        for (ServiceReference<?> reference : matches.values()) {
-            Object service = parts.mediator().serviceOf(reference);
-            if (service == null) {
-                List<String> problems = parts.diagnostics().problems(bundle);
-                throw new Refusal(Reason.START_FAILED, named() + " did not come up: "
-                        + (problems.isEmpty() ? "the new " + Mediated.matchKey(reference) + " gave no service object"
-                                : String.join("; ", problems)));
-            }
-            newServices.put(reference, service);
-            undo.push(() -> parts.mediator().release(reference));
-        }
+        // The new objects, for the consumers bound now (a service no consumer got yet is not
+        // activated now either: it stays as lazy as the application made it).
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
-            checkFits(match.getKey(), match.getValue());
+            Mediated.Move move = prepare(match.getKey(), match.getValue(), bundle);
+            undo.push(move::release);
+            moves.put(match.getKey(), move);
+            checkFits(match.getKey(), move);
         }
+    }
+
+    private Mediated.Move prepare(Mediated mediated, ServiceReference<?> replacement, Bundle bundle) throws Refusal {
+        try {
+            return mediated.prepare(replacement);
+        } catch (ProxyException e) {
+            throw notUp(bundle, e);
+        }
+    }
+
+    private Refusal notUp(Bundle bundle, ProxyException e) {
+        List<String> problems = parts.diagnostics().problems(bundle);
+        return new Refusal(Reason.START_FAILED, named() + " did not come up: "
+                + (problems.isEmpty() ? e.getMessage() : String.join("; ", problems)));
     }
 
     /**
@@ -205,19 +220,35 @@ final class SwapMode implements Stages {
      * that would drop the old one's state, or that is not an instance of every interface of the
      * proxy, as the proxy's consumers will cast it.
      */
-    private void checkFits(Mediated mediated, ServiceReference<?> replacement) throws Refusal {
-        Object after = newServices.get(replacement);
-        if (mediated.service() instanceof StateTransfer && !(after instanceof StateTransfer)) {
+    private void checkFits(Mediated mediated, Mediated.Move move) throws Refusal {
+        // by the classes it is registered under, whether or not a consumer got it yet
+        Optional<String> unfit = Mediated.misfit(mediated.interfaceClasses(), move.to());
+        if (unfit.isPresent()) {
+            throw incompatible(move, unfit.get());
+        }
+        if (mediated.handsOverState() && !Mediated.registeredAs(move.to(), StateTransfer.class)
+                && move.pairs().stream().noneMatch(pair -> pair.getValue() instanceof StateTransfer)) {
             throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
                     + " hands over state but the new one does not implement StateTransfer: "
                     + "the state would be lost, so the old version keeps serving");
         }
-        Optional<String> misfit = Mediated.misfit(mediated.interfaceClasses(), after);
-        if (misfit.isPresent()) {
-            throw new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new " + Mediated.matchKey(replacement) + " of "
-                    + named() + " cannot take the old one's place behind its proxy, as every call through the proxy "
-                    + "would fail with a ClassCastException: " + misfit.get() + "; nothing was changed");
+        for (Map.Entry<Object, Object> pair : move.pairs()) {
+            if (pair.getKey() instanceof StateTransfer && !(pair.getValue() instanceof StateTransfer)) {
+                throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
+                        + " hands over state but the new one does not implement StateTransfer: "
+                        + "the state would be lost, so the old version keeps serving");
+            }
+            Optional<String> misfit = Mediated.misfit(mediated.interfaceClasses(), pair.getValue());
+            if (misfit.isPresent()) {
+                throw incompatible(move, misfit.get());
+            }
         }
+    }
+
+    private Refusal incompatible(Mediated.Move move, String why) {
+        return new Refusal(Reason.INCOMPATIBLE_SERVICE, "the new " + Mediated.matchKey(move.to()) + " of " + named()
+                + " cannot take the old one's place behind its proxy, as every call through the proxy would fail "
+                + "with a ClassCastException: " + why + "; nothing was changed");
     }
 
     /** Quiesce: holds new calls to the services being replaced and drains those inside. */
@@ -232,31 +263,41 @@ final class SwapMode implements Stages {
     /** Commit: hands state over, then points every proxy at the new version. */
     @Override
     public void commit() throws Refusal {
-        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
-            Object before = match.getKey().service();
-            Object after = newServices.get(match.getValue());
-            // match() made sure a new service takes the state of an old one that hands it over
-            if (before instanceof StateTransfer exporter && after instanceof StateTransfer importer) {
-                // Exception, not RuntimeException: a checked exception thrown sneakily must undo too
-                Object state;
-                try {
-                    state = exporter.exportState();
-                } catch (Exception | LinkageError e) {
-                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + match.getKey().matchKey()
-                            + " could not export its state: " + e + "; it keeps its state and keeps serving");
-                }
-                try {
-                    importer.importState(state);
-                } catch (Exception | LinkageError e) {
-                    throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the new " + match.getKey().matchKey()
-                            + " refused the old version's state: " + e
-                            + "; the old version keeps its state and keeps serving");
-                }
+        for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
+            try {
+                move.getValue().complete(); // consumers that got the proxy since stage
+            } catch (ProxyException e) {
+                throw notUp(staged, e);
+            }
+            checkFits(move.getKey(), move.getValue());
+            for (Map.Entry<Object, Object> pair : move.getValue().pairs()) {
+                handOver(move.getKey(), pair.getKey(), pair.getValue());
             }
         }
         exported.redefine(parts.instrumentation());
-        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
-            parts.mediator().retarget(match.getKey(), match.getValue(), newServices.get(match.getValue()));
+        for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
+            parts.mediator().retarget(move.getKey(), move.getValue());
+        }
+    }
+
+    /** Hands one old object's state to the new object that takes its place; checkFits made sure it can. */
+    private static void handOver(Mediated mediated, Object before, Object after) throws Refusal {
+        if (!(before instanceof StateTransfer exporter && after instanceof StateTransfer importer)) {
+            return;
+        }
+        // Exception, not RuntimeException: a checked exception thrown sneakily must undo too
+        Object state;
+        try {
+            state = exporter.exportState();
+        } catch (Exception | LinkageError e) {
+            throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
+                    + " could not export its state: " + e + "; it keeps its state and keeps serving");
+        }
+        try {
+            importer.importState(state);
+        } catch (Exception | LinkageError e) {
+            throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the new " + mediated.matchKey()
+                    + " refused the old version's state: " + e + "; the old version keeps its state and keeps serving");
         }
     }
 
@@ -292,6 +333,7 @@ final class SwapMode implements Stages {
                     + " could not be uninstalled: " + e.getMessage());
             return;
         }
+        parts.mediator().retired();
         if (importers.isEmpty()) {
             refresh(old);
         } else {

@@ -14,7 +14,6 @@ import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 
-import hotfix.runtime.api.StateTransfer;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.mediation.Mediated;
 import hotfix.runtime.internal.mediation.Mediator;
@@ -75,7 +74,7 @@ final class SwapTarget implements SwapPlan.Base {
     /** @return a mediated service as the plan sees it: its match key, interfaces, and whether it holds state */
     static SwapPlan.Service service(Mediated mediated) {
         return new SwapPlan.Service(mediated.matchKey(), mediated.interfaces(),
-                mediated.service() instanceof StateTransfer);
+                mediated.handsOverState());
     }
 
     /** @return services no proxy stands for, as the plan sees them */

@@ -66,7 +66,7 @@ final class Window {
 
     private void hold(boolean holding) {
         for (Mediated mediated : held) {
-            mediated.slot().hold(holding);
+            mediated.hold(holding);
         }
     }
 }

@@ -18,6 +18,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -32,8 +33,9 @@ import org.osgi.service.log.LoggerFactory;
  * service is in the registry before its REGISTERED event and still there during its
  * UNREGISTERING event; each event goes through the service hooks first, which may take
  * listeners away from it, then to the listeners left. One consumer bundle stands for every
- * application bundle that looks services up or listens for them; the runtime's log goes to
- * {@link #logged}. Thread-safe; it starts no thread of its own.
+ * application bundle that looks services up or listens for them; any bundle's context can get
+ * and unget services, and a {@link ServiceFactory} makes one object per bundle, as the framework
+ * would; the runtime's log goes to {@link #logged}. Thread-safe; it starts no thread of its own.
  */
 final class FakeFramework {
 
@@ -42,6 +44,7 @@ final class FakeFramework {
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<ServiceReference<?>> heard = ConcurrentHashMap.newKeySet();
     private final Map<Bundle, AtomicInteger> loads = new ConcurrentHashMap<>();
+    private final Map<Bundle, BundleContext> contexts = new ConcurrentHashMap<>();
 
     /** What the runtime logged, as "INFO message", "WARN message". */
     final List<String> logged = new CopyOnWriteArrayList<>();
@@ -76,6 +79,7 @@ final class FakeFramework {
                     case "getSymbolicName" -> symbolicName;
                     case "getVersion" -> new Version(1, 0, 0);
                     case "getState" -> Bundle.ACTIVE;
+                    case "getBundleContext" -> contexts.computeIfAbsent(self[0], this::context);
                     case "getHeaders" -> new Hashtable<String, String>();
                     case "loadClass" -> {
                         loaded.incrementAndGet();
@@ -227,10 +231,9 @@ final class FakeFramework {
                             yield loggerFactory;
                         }
                         onGetService.run();
-                        yield registry.stream().filter(s -> s.reference == arguments[0] && s.registered)
-                                .map(s -> s.service).findFirst().orElse(null);
+                        yield get(runtime, (ServiceReference<?>) arguments[0]);
                     }
-                    case "ungetService" -> true;
+                    case "ungetService" -> unget(runtime, (ServiceReference<?>) arguments[0]);
                     case "equals" -> proxy == arguments[0];
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "toString" -> "context of " + runtime;
@@ -238,15 +241,37 @@ final class FakeFramework {
                 });
     }
 
+    /** @return the context of an application bundle: it gets and ungets services */
     private BundleContext context(Bundle bundle) {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, arguments) -> switch (method.getName()) {
                     case "getBundle" -> bundle;
+                    case "getService" -> get(bundle, (ServiceReference<?>) arguments[0]);
+                    case "ungetService" -> unget(bundle, (ServiceReference<?>) arguments[0]);
                     case "equals" -> proxy == arguments[0];
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "toString" -> "context of " + bundle;
                     default -> throw new UnsupportedOperationException("BundleContext." + method.getName());
                 });
+    }
+
+    /** @return the object the bundle gets for the service, as the framework would hand it out; null if none */
+    private Object get(Bundle bundle, ServiceReference<?> reference) {
+        for (Service service : registry) {
+            if (service.reference == reference && service.registered) {
+                return service.get(bundle);
+            }
+        }
+        return null;
+    }
+
+    private boolean unget(Bundle bundle, ServiceReference<?> reference) {
+        for (Service service : registry) {
+            if (service.reference == reference) {
+                return service.unget(bundle);
+            }
+        }
+        return false;
     }
 
     /** A LoggerFactory whose every logger adds "LEVEL message" to {@link #logged}. */
@@ -267,6 +292,8 @@ final class FakeFramework {
         final Object service;
         final Map<String, Object> properties = new ConcurrentHashMap<>();
         final ServiceReference<?> reference;
+        /** Per bundle that got it: the object it got and how often, less how often it gave it back. */
+        private final Map<Bundle, Map.Entry<Object, Integer>> uses = new HashMap<>();
         volatile boolean registered = true;
 
         Service(Bundle bundle, Object service, String[] objectClass, Map<String, Object> given) {
@@ -282,12 +309,46 @@ final class FakeFramework {
                         case "getBundle" -> registered ? bundle : null;
                         case "getProperty" -> properties.get((String) arguments[0]);
                         case "getPropertyKeys" -> properties.keySet().toArray(String[]::new);
-                        case "getUsingBundles" -> null;
+                        case "getUsingBundles" -> using();
                         case "equals" -> proxy == arguments[0];
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "toString" -> "reference to " + String.join(",", objectClass) + " of " + bundle;
                         default -> throw new UnsupportedOperationException("ServiceReference." + method.getName());
                     });
+        }
+
+        /** Gets the service for a bundle; a factory makes the bundle's object on its first get. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        synchronized Object get(Bundle user) {
+            Map.Entry<Object, Integer> use = uses.get(user);
+            if (use == null) {
+                Object made = service instanceof ServiceFactory factory ? factory.getService(user, this) : service;
+                if (made == null) {
+                    return null;
+                }
+                use = Map.entry(made, 0);
+            }
+            uses.put(user, Map.entry(use.getKey(), use.getValue() + 1));
+            return use.getKey();
+        }
+
+        /** Gives the service back for a bundle; a factory is told when the bundle's last use goes. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        synchronized boolean unget(Bundle user) {
+            Map.Entry<Object, Integer> use = uses.remove(user);
+            if (use == null) {
+                return false;
+            }
+            if (use.getValue() > 1) {
+                uses.put(user, Map.entry(use.getKey(), use.getValue() - 1));
+            } else if (service instanceof ServiceFactory factory) {
+                factory.ungetService(user, this, use.getKey());
+            }
+            return true;
+        }
+
+        private synchronized Bundle[] using() {
+            return uses.isEmpty() ? null : uses.keySet().toArray(Bundle[]::new);
         }
 
         @Override

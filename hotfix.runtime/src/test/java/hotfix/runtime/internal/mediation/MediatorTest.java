@@ -2,11 +2,14 @@ package hotfix.runtime.internal.mediation;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,8 +19,11 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 
 import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
@@ -252,6 +258,124 @@ public class MediatorTest {
         assertEquals(1, framework.proxiesEverRegisteredFor(original));
         assertEquals("a proxy outlived its original", List.of(), framework.proxies());
         assertEquals(0, mediator.remembered());
+    }
+
+    @Test
+    public void aSingletonIsGotOnceAndEveryConsumerSharesItsProxy() {
+        framework.register(application, new Greeting(), Map.of(), Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+
+        Object first = framework.consumer.getBundleContext().getService(proxy);
+        Object second = framework.bundle(21, "example.webapp.admin").getBundleContext().getService(proxy);
+
+        assertSame(first, second);
+        assertEquals("hello, proxy", ((Greeter) first).greet("proxy"));
+    }
+
+    @Test
+    public void aBundleScopedServiceIsGotForEachConsumerBundleOnlyWhenItGetsTheProxy() {
+        Factory factory = new Factory("old");
+        ServiceReference<?> original = framework.register(application, factory,
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        assertEquals("a delayed component stays delayed while no consumer gets it", List.of(), factory.got);
+
+        Bundle other = framework.bundle(21, "example.webapp.admin");
+        Greeter first = (Greeter) framework.consumer.getBundleContext().getService(proxy);
+        Greeter second = (Greeter) other.getBundleContext().getService(proxy);
+
+        assertEquals("each consumer bundle, once, through its own context", List.of(framework.consumer, other),
+                factory.got);
+        assertEquals("hello, a, from old's object for example.webapp.web", first.greet("a"));
+        assertEquals("hello, b, from old's object for example.webapp.admin", second.greet("b"));
+        assertFalse("a bundle the runtime got the original for still does not find it",
+                framework.consumerFinds(original));
+
+        framework.consumer.getBundleContext().ungetService(proxy);
+
+        assertEquals("the consumer's unget reaches the original's factory", List.of(framework.consumer),
+                factory.ungot);
+    }
+
+    @Test
+    public void aBundleScopedServiceThatGivesNoObjectGivesTheConsumerNone() {
+        Factory factory = new Factory(null);
+        framework.register(application, factory, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+
+        assertNull(framework.consumer.getBundleContext().getService(proxy));
+        assertEquals(List.of(framework.consumer), factory.got);
+        assertEquals(List.of(), framework.logged);
+    }
+
+    @Test
+    public void aMoveGivesEachConsumerTheNewVersionsObjectForItAndLaterConsumersToo() throws Exception {
+        Factory old = new Factory("old");
+        framework.register(application, old, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        Greeter bound = (Greeter) framework.consumer.getBundleContext().getService(proxy);
+        Mediated mediated = mediator.servicesOf(application).get(0);
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        mediator.stage(staged);
+        Factory fresh = new Factory("new");
+        ServiceReference<?> replacement = framework.register(staged, fresh,
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+
+        Mediated.Move move = mediated.prepare(replacement);
+        assertEquals("got for the bound consumer only", List.of(framework.consumer), fresh.got);
+        assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
+        move.complete();
+        mediator.retarget(mediated, move);
+        mediator.commit(staged);
+
+        assertEquals("hello, a, from new's object for example.webapp.web", bound.greet("a"));
+        Greeter later = (Greeter) framework.bundle(21, "example.webapp.admin").getBundleContext().getService(proxy);
+        assertEquals("hello, b, from new's object for example.webapp.admin", later.greet("b"));
+        assertEquals(List.of(), old.ungot);
+        assertEquals("one proxy, moved", 1, framework.proxies().size());
+    }
+
+    @Test
+    public void anUndoneMoveGivesTheNewObjectsBack() throws Exception {
+        framework.register(application, new Factory("old"), Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        Greeter bound = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        mediator.stage(staged);
+        Factory fresh = new Factory("new");
+        ServiceReference<?> replacement = framework.register(staged, fresh,
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+
+        mediator.servicesOf(application).get(0).prepare(replacement).release();
+
+        assertEquals(List.of(framework.consumer), fresh.ungot);
+        assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
+    }
+
+    /** A bundle-scoped service, as DS registers a component's: records whom it made objects for. */
+    static final class Factory implements ServiceFactory<Greeter> {
+        final String name;
+        final List<Bundle> got = new CopyOnWriteArrayList<>();
+        final List<Bundle> ungot = new CopyOnWriteArrayList<>();
+
+        /** @param name names the objects it makes; {@code null} for a factory that makes none */
+        Factory(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+            got.add(bundle);
+            String made = name + "'s object for " + bundle.getSymbolicName();
+            return name == null ? null : greeted -> "hello, " + greeted + ", from " + made;
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+            ungot.add(bundle);
+        }
     }
 
     /** The service stays as it registered: heard of, found, no proxy; logged once, saying why and what a hotfix does. */

@@ -33,6 +33,9 @@ import java.util.function.IntBinaryOperator;
 
 import org.junit.Rule;
 import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
 
 import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
@@ -571,6 +574,37 @@ public class ProxyFactoryTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    public void aServiceFactoryForPerConsumerProxiesSeesTheInterfacesAndHandsEveryCallOn() throws Exception {
+        IsolatingLoader isolating = new IsolatingLoader(Isolated.class, IsolatedTarget.class);
+        Class<?> isolated = isolating.loadClass(Isolated.class.getName());
+        List<String> calls = new ArrayList<>();
+        ServiceFactory<Object> target = new ServiceFactory<>() {
+            @Override
+            public Object getService(Bundle bundle, ServiceRegistration<Object> registration) {
+                calls.add("get");
+                return "made";
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Object> registration, Object service) {
+                calls.add("unget " + service);
+            }
+        };
+
+        Object made = factory.factory(List.of(isolated), target);
+
+        // Felix asks a service factory's class to load the service's interfaces to decide who may use it
+        ClassLoader loader = made.getClass().getClassLoader();
+        assertNotSame(ProxyFactoryTest.class.getClassLoader(), loader);
+        assertSame(isolated, Class.forName(Isolated.class.getName(), false, loader));
+        ServiceFactory<Object> bridge = (ServiceFactory<Object>) made;
+        assertEquals("made", bridge.getService(null, null));
+        bridge.ungetService(null, null, "made");
+        assertEquals(List.of("get", "unget made"), calls);
     }
 
     @Test

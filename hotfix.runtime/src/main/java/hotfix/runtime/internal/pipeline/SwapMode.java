@@ -73,10 +73,14 @@ final class SwapMode implements Stages {
         previousLocation = old.getLocation();
         BundleStartLevel level = old.adapt(BundleStartLevel.class);
         startLevel = level == null ? 0 : level.getStartLevel();
-        exported = ExportedClasses.plan(new SwapTarget(old, parts.mediator(), parts.instrumentation()), jar,
-                undoes != 0 ? parts.redefinitions().exportedOriginals(undoes) : List.of());
+        // a rollback puts back exactly what the hotfix redefined in old exporters; a hotfix plans
+        // against every revision importers may still be wired to
+        exported = undoes != 0
+                ? ExportedClasses.rollback(ExportingRevision.running(old, parts), jar,
+                        parts.redefinitions().exported(undoes))
+                : ExportedClasses.plan(ExportingRevision.all(old, parts), jar);
         classes.addAll(exported.classes());
-        exported.note(old).ifPresent(notes::add);
+        notes.addAll(exported.notes());
         return old.getVersion();
     }
 
@@ -86,7 +90,7 @@ final class SwapMode implements Stages {
      */
     @Override
     public void plan() throws Refusal {
-        SwapPlan plan = SwapPlan.plan(jar, new SwapTarget(old, parts.mediator(), parts.instrumentation()));
+        SwapPlan plan = SwapPlan.plan(jar, new SwapTarget(old, parts.mediator()));
         services.addAll(plan.services());
         classes.addAll(plan.classes());
         leftAlone = plan.leftAlone();
@@ -231,7 +235,7 @@ final class SwapMode implements Stages {
 
     /** Commit: hands state over, then points every proxy at the new version. */
     @Override
-    public void commit() throws Refusal {
+    public void commit(Undo undo) throws Refusal {
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             Object before = match.getKey().service();
             Object after = newServices.get(match.getValue());
@@ -254,7 +258,7 @@ final class SwapMode implements Stages {
                 }
             }
         }
-        exported.redefine(parts.instrumentation());
+        exported.redefine(parts.instrumentation(), undo);
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
             parts.mediator().retarget(match.getKey(), match.getValue(), newServices.get(match.getValue()));
         }
@@ -301,14 +305,16 @@ final class SwapMode implements Stages {
         }
     }
 
-    /** A rollback forgets what the hotfix redefined in the old exporter; a hotfix remembers it. */
+    /**
+     * Remembers what was redefined in old exporters, for a rollback and for the next swap; a
+     * rollback forgets what the hotfix it undid redefined.
+     */
     @Override
     public void remember(long id) {
         if (undoes != 0) {
             parts.redefinitions().forgetExported(undoes);
-        } else {
-            parts.redefinitions().rememberExported(id, exported.originals());
         }
+        parts.redefinitions().rememberExported(id, exported.redefined());
     }
 
     @Override

@@ -2,16 +2,16 @@ package hotfix.runtime.internal.redefine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.invoke.MethodHandles;
 import java.security.ProtectionDomain;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -45,10 +45,22 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     private final Journal journal;
     private final RuntimeLog log;
     private volatile Map<String, Target> targets = Map.of();
-    private final Map<Long, List<ClassDefinition>> exported = new ConcurrentHashMap<>();
+    /** By hotfix id, newest first: the newest that redefined a class says what it runs now. */
+    private final Map<Long, List<Exported>> exported = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
 
     /** What runs in one target: the redefined classes and the added ones, by binary name. */
     private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+    }
+
+    /**
+     * A class of an exported package that a swap redefined in place in the old exporter, for the
+     * bundles that stay wired to it.
+     *
+     * @param type   the class, as the old exporter loaded it
+     * @param before the bytes it ran before the swap: what rolling the swap back puts back
+     * @param after  the bytes it runs since
+     */
+    public record Exported(Class<?> type, byte[] before, byte[] after) {
     }
 
     public Redefinitions(Journal journal, RuntimeLog log) {
@@ -113,25 +125,41 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     }
 
     /**
-     * Remembers the exported classes a swap redefined in the old exporter, with their bytes
-     * before, so that rolling the swap back redefines them back. Kept in memory only: after a
-     * restart the old exporter is gone, importers are wired to the new version, and a rollback
-     * swap finds the difference in the new version's exported classes by itself.
+     * Remembers the exported classes a swap redefined in old exporters, with their bytes before and
+     * after, so that rolling the swap back redefines them back and a later swap plans against what
+     * they run. Kept in memory only: after a restart the old exporters are gone, importers are
+     * wired to the version that runs, and a rollback swap finds the difference in its exported
+     * classes by itself.
      */
-    public void rememberExported(long id, List<ClassDefinition> originals) {
-        if (!originals.isEmpty()) {
-            exported.put(id, List.copyOf(originals));
+    public void rememberExported(long id, List<Exported> classes) {
+        if (!classes.isEmpty()) {
+            exported.put(id, List.copyOf(classes));
         }
     }
 
-    /** @return the exported classes to redefine back when hotfix {@code id} is rolled back */
-    public List<ClassDefinition> exportedOriginals(long id) {
+    /** @return the exported classes hotfix {@code id} redefined, to redefine back when it is rolled back */
+    public List<Exported> exported(long id) {
         return exported.getOrDefault(id, List.of());
     }
 
     /** Forgets them once the rollback is done. */
     public void forgetExported(long id) {
         exported.remove(id);
+    }
+
+    /**
+     * @return the bytes a class of an old exporter runs since the newest swap that redefined it
+     *         there, if one did
+     */
+    public Optional<byte[]> exportedNow(ClassLoader loader, String name) {
+        for (List<Exported> classes : exported.values()) {
+            for (Exported redefined : classes) {
+                if (redefined.type().getClassLoader() == loader && redefined.type().getName().equals(name)) {
+                    return Optional.of(redefined.after());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return the journal's record of one redefine-mode hotfix's classes */

@@ -217,6 +217,59 @@ public class RedefineIT extends HotfixTestSupport {
     }
 
     @Test
+    public void aSwapMadeForTheVersionARedefinitionReplacedIsRefusedAndChangesNothing() {
+        HotfixReport redefined = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
+        assertEquals(redefined.message(), Outcome.APPLIED, redefined.outcome());
+        Bundle economy = installed(ECONOMY);
+
+        HotfixReport plan = manager.verify(jar(HotfixIT.FIX).toURI());
+        HotfixReport swap = manager.install(jar(HotfixIT.FIX).toURI(), HotfixOptions.defaults());
+
+        for (HotfixReport refused : List.of(plan, swap)) {
+            assertEquals(refused.message(), Outcome.REFUSED, refused.outcome());
+            assertEquals(refused.message(), Reason.VERSION_NOT_HIGHER, refused.reason());
+            assertTrue(refused.message(), refused.message().contains("hotfix " + redefined.id() + " (")
+                    && refused.message().contains("example.webapp.economy.Pricing")
+                    && refused.message().contains("roll back hotfix " + redefined.id() + " first"));
+        }
+        assertEquals("nothing was swapped", economy.getBundleId(), installed(ECONOMY).getBundleId());
+        assertEquals("the redefinition stays", 225, shop.buy("alice", "potion", 10).cost());
+
+        // what the refusal says to do: roll the redefinition back, swap, then redefine again
+        assertEquals(Outcome.ROLLED_BACK, manager.rollback(redefined.id(), HotfixOptions.defaults()).outcome());
+        assertEquals(Outcome.APPLIED, manager.install(jar(HotfixIT.FIX).toURI(), HotfixOptions.defaults()).outcome());
+        assertEquals(Outcome.APPLIED, manager.install(jar(FIX).toURI(), HotfixOptions.defaults()).outcome());
+        assertEquals(225, shop.buy("bob", "potion", 10).cost());
+        assertEquals(EconomyException.Reason.INSUFFICIENT_GOLD,
+                assertThrows(EconomyException.class, () -> shop.buy("bob", "dragon-egg", 500_000)).reason());
+    }
+
+    @Test
+    public void aSwapMadeOnTopOfARedefinitionReplacesItAndItsRollbackBringsTheRedefinitionBack() {
+        HotfixReport redefined = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
+        assertEquals(redefined.message(), Outcome.APPLIED, redefined.outcome());
+
+        HotfixReport swap = manager.install(jar("fixture.economy-cumulative").toURI(), HotfixOptions.defaults());
+
+        assertEquals(swap.message(), Outcome.APPLIED, swap.outcome());
+        assertEquals("1.0.2", swap.fromVersion());
+        assertTrue(swap.notes().toString(), swap.notes().contains("example.webapp.economy.Pricing: the new version's "
+                + "class takes the place of hotfix " + redefined.id() + "'s redefinition of it"));
+        assertEquals(225, shop.buy("alice", "potion", 10).cost());
+        assertEquals(Reason.UNKNOWN_HOTFIX, manager.rollback(redefined.id(), HotfixOptions.defaults()).reason());
+
+        HotfixReport swapRolledBack = manager.rollback(swap.id(), HotfixOptions.defaults());
+
+        assertEquals(swapRolledBack.message(), Outcome.ROLLED_BACK, swapRolledBack.outcome());
+        assertTrue(swapRolledBack.notes().toString(), swapRolledBack.notes().contains("example.webapp.economy.Pricing: "
+                + "hotfix " + redefined.id() + "'s redefinition applies again, as the version put back loads it"));
+        assertEquals("the version put back loads Pricing as the redefinition made it", 225,
+                shop.buy("bob", "potion", 10).cost());
+        assertEquals(Outcome.ROLLED_BACK, manager.rollback(redefined.id(), HotfixOptions.defaults()).outcome());
+        assertEquals(25, shop.buy("carol", "potion", 10).cost());
+    }
+
+    @Test
     public void aSwapAndARedefinitionStack() {
         HotfixReport swapped = manager.install(jar(HotfixIT.FIX).toURI(), HotfixOptions.defaults());
         HotfixReport redefined = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());

@@ -67,8 +67,13 @@ final class SwapMode implements Stages {
     @Override
     public Version inspect() throws Refusal {
         old = TargetLookup.find(parts.context(), parts.hotfixable(), jar);
+        // the target runs its redefinitions too, which a swap's own classes would undo
+        EarlierRedefinitions redefinitions = EarlierRedefinitions.of(parts, old);
         if (undoes == 0) {
-            jar.checkReplaces(old.getVersion());
+            redefinitions.check(jar);
+            notes.addAll(redefinitions.notes());
+        } else {
+            notes.addAll(EarlierRedefinitions.restored(parts, jar));
         }
         previousLocation = old.getLocation();
         BundleStartLevel level = old.adapt(BundleStartLevel.class);
@@ -81,7 +86,7 @@ final class SwapMode implements Stages {
                 : ExportedClasses.plan(ExportingRevision.all(old, parts), jar);
         classes.addAll(exported.classes());
         notes.addAll(exported.notes());
-        return old.getVersion();
+        return redefinitions.running();
     }
 
     /**

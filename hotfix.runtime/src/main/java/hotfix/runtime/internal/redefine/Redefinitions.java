@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.invoke.MethodHandles;
 import java.security.ProtectionDomain;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,8 +49,12 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     /** By hotfix id, newest first: the newest that redefined a class says what it runs now. */
     private final Map<Long, List<Exported>> exported = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
 
-    /** What runs in one target: the redefined classes and the added ones, by binary name. */
-    private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+    /**
+     * What runs in one target: the redefined classes and the added ones, by binary name, and the
+     * id of the hotfix whose bytes each redefined class runs.
+     */
+    private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added,
+            Map<String, Long> redefinedBy) {
     }
 
     /**
@@ -86,18 +91,23 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
             try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.get()))) {
                 Attributes main = in.getManifest().getMainAttributes();
                 String key = key(main.getValue(Constants.BUNDLE_SYMBOLICNAME), main.getValue(Constants.BUNDLE_VERSION));
-                Target target = rebuilt.computeIfAbsent(key,
-                        k -> new Target(Version.emptyVersion, new LinkedHashMap<>(), new LinkedHashMap<>()));
+                Target target = rebuilt.computeIfAbsent(key, k -> new Target(Version.emptyVersion,
+                        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>()));
                 for (JarEntry file = in.getNextJarEntry(); file != null; file = in.getNextJarEntry()) {
                     String name = file.getName();
                     byte[] bytes = in.readAllBytes();
                     String binary = name.substring(name.indexOf('/') + 1, name.length() - ".class".length())
                             .replace('/', '.');
-                    (name.startsWith("added/") ? target.added() : target.redefined()).put(binary, bytes);
+                    if (name.startsWith("added/")) {
+                        target.added().put(binary, bytes);
+                    } else {
+                        target.redefined().put(binary, bytes);
+                        target.redefinedBy().put(binary, report.id());
+                    }
                 }
                 Version version = Version.parseVersion(report.toVersion());
                 rebuilt.put(key, new Target(version.compareTo(target.version()) > 0 ? version : target.version(),
-                        target.redefined(), target.added()));
+                        target.redefined(), target.added(), target.redefinedBy()));
             } catch (IOException | RuntimeException e) {
                 log.error("The classes of hotfix {} cannot be read from the journal", report.id(), e);
             }
@@ -122,6 +132,23 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     public Optional<byte[]> added(Bundle bundle, String name) {
         Target target = targets.get(key(bundle));
         return target == null ? Optional.empty() : Optional.ofNullable(target.added().get(name));
+    }
+
+    /**
+     * @return the classes that redefine-mode hotfixes changed in the bundle, by binary name, each
+     *         with the id of the hotfix whose bytes it runs; what a swap of it would load afresh
+     */
+    public Map<String, Long> redefinedBy(Bundle bundle) {
+        return redefinedBy(bundle.getSymbolicName(), bundle.getVersion());
+    }
+
+    /**
+     * @return the same for a version not installed yet: what its classes will run as they load,
+     *         as a swap rolled back puts that version back
+     */
+    public Map<String, Long> redefinedBy(String symbolicName, Version version) {
+        Target target = targets.get(key(symbolicName, version.toString()));
+        return target == null ? Map.of() : Collections.unmodifiableMap(target.redefinedBy());
     }
 
     /**

@@ -33,11 +33,12 @@ import hotfix.runtime.internal.redefine.RedefinePlan;
 /**
  * The bundle jar a hotfix is made and planned against: the version the server runs. It is read
  * with the runtime's own inspection, and the runtime's planners see it as they see the running
- * target ({@link RedefinePlan.Base}, {@link SwapPlan.Base}), less what only a server knows: the
- * classes earlier hotfixes redefined, the services registered without Declarative Services, and
- * which bundles are wired to its exports (each exported package is taken to have importers).
+ * target ({@link RedefinePlan.Base}, {@link SwapPlan.Base}, {@link SwapPlan.Exporter}), less what
+ * only a server knows: the classes earlier hotfixes redefined, the services registered without
+ * Declarative Services, and which bundles are wired to its exports (each exported package is
+ * taken to have importers).
  */
-public final class BaseJar implements RedefinePlan.Base, SwapPlan.Base {
+public final class BaseJar implements RedefinePlan.Base, SwapPlan.Base, SwapPlan.Exporter {
 
     /** Who imports an exported package, as far as the tool can tell offline. */
     static final String IMPORTERS = "any bundle importing it";

@@ -1,6 +1,8 @@
 package hotfix.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -19,6 +21,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
 
 import example.webapp.api.EconomyException;
 import hotfix.runtime.api.HotfixOptions;
@@ -166,6 +169,104 @@ public class RedefineIT extends HotfixTestSupport {
         assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
         assertEquals(before.getMessage(),
                 assertThrows(NullPointerException.class, () -> new EconomyException(null, "m")).getMessage());
+    }
+
+    @Test
+    public void aSecondSwapOfAnExporterReachesTheImportersOfTheFirstAndBothRollBack() throws Exception {
+        ClassLoader economy = installed(ECONOMY).adapt(BundleWiring.class).getClassLoader();
+        assertSame("the economy and this test import the class alike", EconomyException.class,
+                economy.loadClass(EconomyException.class.getName()));
+        String original = refusalOfNoReason();
+        HotfixReport first = manager.install(jar("fixture.api-change").toURI(), HotfixOptions.defaults());
+        assertEquals(first.message(), Outcome.APPLIED, first.outcome());
+        String once = refusalOfNoReason();
+        assertNotEquals(original, once);
+
+        HotfixReport plan = manager.verify(jar("fixture.api-change-again").toURI());
+
+        assertEquals(plan.message(), Outcome.PLANNED, plan.outcome());
+        assertTrue(plan.classes().toString(), plan.classes().contains("example.webapp.api.EconomyException: "
+                + "redefined in place in example.webapp.api 1.0.0.SNAPSHOT (pending removal), for its importers"));
+        assertEquals("a dry run changes nothing", once, refusalOfNoReason());
+
+        HotfixReport second = manager.install(jar("fixture.api-change-again").toURI(), HotfixOptions.defaults());
+
+        assertEquals(second.message(), Outcome.APPLIED, second.outcome());
+        assertEquals(plan.classes(), second.classes());
+        String twice = refusalOfNoReason();
+        assertTrue(twice, twice.endsWith("say why it was refused"));
+
+        HotfixReport secondRolledBack = manager.rollback(second.id(), HotfixOptions.defaults());
+
+        assertEquals(secondRolledBack.message(), Outcome.ROLLED_BACK, secondRolledBack.outcome());
+        assertTrue(secondRolledBack.classes().toString(), secondRolledBack.classes().contains(
+                "example.webapp.api.EconomyException: redefined back in place in example.webapp.api 1.0.0.SNAPSHOT "
+                        + "(pending removal), for its importers"));
+        assertEquals(once, refusalOfNoReason());
+
+        HotfixReport firstRolledBack = manager.rollback(first.id(), HotfixOptions.defaults());
+
+        assertEquals(firstRolledBack.message(), Outcome.ROLLED_BACK, firstRolledBack.outcome());
+        assertEquals(original, refusalOfNoReason());
+        assertSame(EconomyException.class, economy.loadClass(EconomyException.class.getName()));
+    }
+
+    /** @return the message of the refusal of an EconomyException without a reason, as its importers run it now */
+    private static String refusalOfNoReason() {
+        return assertThrows(NullPointerException.class, () -> new EconomyException(null, "m")).getMessage();
+    }
+
+    @Test
+    public void aSwapMadeForTheVersionARedefinitionReplacedIsRefusedAndChangesNothing() {
+        HotfixReport redefined = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
+        assertEquals(redefined.message(), Outcome.APPLIED, redefined.outcome());
+        Bundle economy = installed(ECONOMY);
+
+        HotfixReport plan = manager.verify(jar(HotfixIT.FIX).toURI());
+        HotfixReport swap = manager.install(jar(HotfixIT.FIX).toURI(), HotfixOptions.defaults());
+
+        for (HotfixReport refused : List.of(plan, swap)) {
+            assertEquals(refused.message(), Outcome.REFUSED, refused.outcome());
+            assertEquals(refused.message(), Reason.VERSION_NOT_HIGHER, refused.reason());
+            assertTrue(refused.message(), refused.message().contains("hotfix " + redefined.id() + " (")
+                    && refused.message().contains("example.webapp.economy.Pricing")
+                    && refused.message().contains("roll back hotfix " + redefined.id() + " first"));
+        }
+        assertEquals("nothing was swapped", economy.getBundleId(), installed(ECONOMY).getBundleId());
+        assertEquals("the redefinition stays", 225, shop.buy("alice", "potion", 10).cost());
+
+        // what the refusal says to do: roll the redefinition back, swap, then redefine again
+        assertEquals(Outcome.ROLLED_BACK, manager.rollback(redefined.id(), HotfixOptions.defaults()).outcome());
+        assertEquals(Outcome.APPLIED, manager.install(jar(HotfixIT.FIX).toURI(), HotfixOptions.defaults()).outcome());
+        assertEquals(Outcome.APPLIED, manager.install(jar(FIX).toURI(), HotfixOptions.defaults()).outcome());
+        assertEquals(225, shop.buy("bob", "potion", 10).cost());
+        assertEquals(EconomyException.Reason.INSUFFICIENT_GOLD,
+                assertThrows(EconomyException.class, () -> shop.buy("bob", "dragon-egg", 500_000)).reason());
+    }
+
+    @Test
+    public void aSwapMadeOnTopOfARedefinitionReplacesItAndItsRollbackBringsTheRedefinitionBack() {
+        HotfixReport redefined = manager.install(jar(FIX).toURI(), HotfixOptions.defaults());
+        assertEquals(redefined.message(), Outcome.APPLIED, redefined.outcome());
+
+        HotfixReport swap = manager.install(jar("fixture.economy-cumulative").toURI(), HotfixOptions.defaults());
+
+        assertEquals(swap.message(), Outcome.APPLIED, swap.outcome());
+        assertEquals("1.0.2", swap.fromVersion());
+        assertTrue(swap.notes().toString(), swap.notes().contains("example.webapp.economy.Pricing: the new version's "
+                + "class takes the place of hotfix " + redefined.id() + "'s redefinition of it"));
+        assertEquals(225, shop.buy("alice", "potion", 10).cost());
+        assertEquals(Reason.UNKNOWN_HOTFIX, manager.rollback(redefined.id(), HotfixOptions.defaults()).reason());
+
+        HotfixReport swapRolledBack = manager.rollback(swap.id(), HotfixOptions.defaults());
+
+        assertEquals(swapRolledBack.message(), Outcome.ROLLED_BACK, swapRolledBack.outcome());
+        assertTrue(swapRolledBack.notes().toString(), swapRolledBack.notes().contains("example.webapp.economy.Pricing: "
+                + "hotfix " + redefined.id() + "'s redefinition applies again, as the version put back loads it"));
+        assertEquals("the version put back loads Pricing as the redefinition made it", 225,
+                shop.buy("bob", "potion", 10).cost());
+        assertEquals(Outcome.ROLLED_BACK, manager.rollback(redefined.id(), HotfixOptions.defaults()).outcome());
+        assertEquals(25, shop.buy("carol", "potion", 10).cost());
     }
 
     @Test

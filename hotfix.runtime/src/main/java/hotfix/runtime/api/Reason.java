@@ -40,9 +40,16 @@ public enum Reason {
     NO_TARGET,
     /** The target is infrastructure, the runtime itself, or opted out of hotfixes. */
     NOT_HOTFIXABLE,
-    /** The hotfix's version is not higher than the installed one's. */
+    /**
+     * The hotfix's version is not higher than the one the target runs: its bundle's, or that of
+     * the last redefine-mode hotfix applied to it.
+     */
     VERSION_NOT_HIGHER,
-    /** The installed version is outside {@code Hotfix-Target-Version}. */
+    /**
+     * The installed version is outside {@code Hotfix-Target-Version}; or a swap was made for
+     * another version than the one that runs: it holds a class as it was before a redefine-mode
+     * hotfix still applied to the target redefined it, which it would undo.
+     */
     TARGET_VERSION_MISMATCH,
     /** A header of the hotfix has a value the runtime does not understand. */
     INVALID_HEADER,

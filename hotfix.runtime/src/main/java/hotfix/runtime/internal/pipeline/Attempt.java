@@ -103,7 +103,7 @@ final class Attempt {
             closed = System.nanoTime();
             mode.quiesce(options.drainTimeout(), undo);
             advance(Phase.QUIESCED, "quiesce");
-            mode.commit();
+            mode.commit(undo);
             advance(Phase.COMMITTED, "commit");
         } catch (Refusal refusal) {
             undoAll();

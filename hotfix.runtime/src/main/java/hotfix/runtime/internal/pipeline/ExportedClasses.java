@@ -10,57 +10,95 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleReference;
 
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.Refusal;
+import hotfix.runtime.internal.redefine.Redefinitions;
 
 /**
  * Swapping replaces the class loader, but importers stay wired to the old one: changed classes of
  * a package the target exports to other bundles are redefined in place in the old exporter, in
- * the same window. A change HotSpot cannot redefine, or a class the package gains, is refused
- * ({@link SwapPlan#exported}); this class holds what the window redefines.
+ * the same window. Importers an earlier swap left wired to an older revision, pending removal,
+ * are reached the same way, in that revision. A change HotSpot cannot redefine, or a class the
+ * package gains, is refused ({@link SwapPlan#exported}); this class holds what the window
+ * redefines, and how to put it back.
  */
 final class ExportedClasses {
 
     private final List<ClassDefinition> changed = new ArrayList<>();
-    private final List<ClassDefinition> originals = new ArrayList<>();
+    private final List<ClassDefinition> before = new ArrayList<>();
+    private final List<Redefinitions.Exported> redefined = new ArrayList<>();
     private final List<String> classes = new ArrayList<>();
-    private final Set<String> importers = new TreeSet<>();
+    private final List<String> notes = new ArrayList<>();
 
     private ExportedClasses() {
     }
 
     /**
-     * @param old        the exporter being replaced, as the plan sees it
-     * @param jar        its new version
-     * @param rolledBack what a hotfix being rolled back redefined in the old exporter, to put back
+     * @param exporters the revisions of the target importers may be wired to
+     * @param jar       the new version of the target
      * @throws Refusal EXPORTED_PACKAGE_CHANGED if importers could not get a change
      */
-    static ExportedClasses plan(SwapTarget old, InspectedJar jar, List<ClassDefinition> rolledBack)
-            throws Refusal {
+    static ExportedClasses plan(List<ExportingRevision> exporters, InspectedJar jar) throws Refusal {
         ExportedClasses plan = new ExportedClasses();
-        if (old.wired()) {
-            for (SwapPlan.Redefinition change : SwapPlan.exported(jar, old)) {
+        for (ExportingRevision exporter : exporters) {
+            Set<String> importers = new TreeSet<>();
+            for (SwapPlan.Redefinition change : SwapPlan.exported(jar, exporter)) {
                 Class<?> loaded;
                 try {
-                    loaded = old.load(change.name());
+                    loaded = exporter.load(change.name());
                 } catch (ClassNotFoundException | LinkageError e) {
                     throw new Refusal(Reason.EXPORTED_PACKAGE_CHANGED, change.name() + " cannot be loaded from "
-                            + old.name() + ": " + e);
+                            + exporter.identity() + ": " + e);
                 }
                 plan.changed.add(new ClassDefinition(loaded, change.bytes()));
-                plan.originals.add(new ClassDefinition(loaded, change.before()));
-                plan.classes.add(change.name() + ": redefined in place in the old exporter, for its importers");
-                plan.importers.addAll(change.importers());
+                plan.before.add(new ClassDefinition(loaded, change.before()));
+                plan.redefined.add(new Redefinitions.Exported(loaded, change.before(), change.bytes()));
+                plan.classes.add(change.name() + ": redefined in place in " + exporter.where() + ", for its importers");
+                importers.addAll(change.importers());
+            }
+            if (!importers.isEmpty()) {
+                plan.notes.add("classes of exported packages were redefined in place in " + exporter.identity()
+                        + ", which " + importers + " stay wired to");
             }
         }
-        plan.changed.addAll(rolledBack);
         return plan;
     }
 
-    /** Redefines the changed classes in the old exporter, all or none; inside the window. */
-    void redefine(Optional<Instrumentation> instrumentation) throws Refusal {
+    /**
+     * Plans a rollback: what the hotfix rolled back redefined in old exporters goes back to what
+     * they ran before it, and the running revision's importers, if any, get the version put back.
+     *
+     * @param rolledBack what the hotfix rolled back redefined, as it remembered it
+     */
+    static ExportedClasses rollback(List<ExportingRevision> running, InspectedJar jar,
+            List<Redefinitions.Exported> rolledBack) throws Refusal {
+        ExportedClasses plan = plan(running, jar);
+        for (Redefinitions.Exported exported : rolledBack) {
+            plan.changed.add(new ClassDefinition(exported.type(), exported.before()));
+            plan.before.add(new ClassDefinition(exported.type(), exported.after()));
+            plan.classes.add(exported.type().getName() + ": redefined back in place in " + identity(exported.type())
+                    + ", for its importers");
+        }
+        return plan;
+    }
+
+    private static String identity(Class<?> type) {
+        if (!(type.getClassLoader() instanceof BundleReference reference)) {
+            return String.valueOf(type.getClassLoader());
+        }
+        Bundle bundle = reference.getBundle();
+        return bundle.getSymbolicName() + " " + bundle.getVersion()
+                + (bundle.getState() == Bundle.UNINSTALLED ? " (pending removal)" : "");
+    }
+
+    /**
+     * Redefines the planned classes, all or none; inside the window. Pushes the step that
+     * redefines them back, for a later step of the commit that fails.
+     */
+    void redefine(Optional<Instrumentation> instrumentation, Undo undo) throws Refusal {
         if (changed.isEmpty()) {
             return;
         }
@@ -70,6 +108,13 @@ final class ExportedClasses {
             throw new Refusal(Reason.EXPORTED_PACKAGE_CHANGED, "the JVM refused to redefine the exported classes "
                     + "in the old version, and changed none: " + e);
         }
+        undo.push(() -> {
+            try {
+                instrumentation.orElseThrow().redefineClasses(before.toArray(ClassDefinition[]::new));
+            } catch (ClassNotFoundException | UnmodifiableClassException e) {
+                throw new IllegalStateException("cannot redefine the exported classes back", e);
+            }
+        });
     }
 
     /** @return one line per class redefined for importers */
@@ -77,15 +122,16 @@ final class ExportedClasses {
         return classes;
     }
 
-    /** @return what the report says of it, if anything was planned */
-    Optional<String> note(Bundle old) {
-        return originals.isEmpty() ? Optional.empty()
-                : Optional.of("classes of exported packages were redefined in place in " + old.getSymbolicName() + " "
-                        + old.getVersion() + ", which " + importers + " stay wired to");
+    /** @return what the report says of it: one line per revision whose classes were redefined */
+    List<String> notes() {
+        return notes;
     }
 
-    /** @return the planned classes with their bytes before: what rolling the swap back puts back */
-    List<ClassDefinition> originals() {
-        return originals;
+    /**
+     * @return the classes planned from the jar, with their bytes before and after: what rolling
+     *         the swap back puts back, and what a later swap plans against
+     */
+    List<Redefinitions.Exported> redefined() {
+        return redefined;
     }
 }

@@ -153,8 +153,9 @@ final class RedefineMode implements Stages {
         window.close(timeout, undo).ifPresent(notes::add);
     }
 
+    /** The redefinition is the commit's last step: nothing after it could need it undone. */
     @Override
-    public void commit() throws Refusal {
+    public void commit(Undo undo) throws Refusal {
         if (!plan.added().isEmpty()) {
             Class<?> anchor = definitions.isEmpty() ? null : definitions.get(0).getDefinitionClass();
             for (Map.Entry<String, byte[]> helper : plan.added().entrySet()) {

@@ -33,8 +33,11 @@ interface Stages {
     /** Quiesce: holds new calls to what changes and drains the calls inside. */
     void quiesce(Duration timeout, Undo undo) throws Refusal;
 
-    /** Commit: makes the change, inside the quiesced window. */
-    void commit() throws Refusal;
+    /**
+     * Commit: makes the change, inside the quiesced window; a change that a later step of the
+     * commit could still have to undo pushes its undo first.
+     */
+    void commit(Undo undo) throws Refusal;
 
     /**
      * Resume, the first step past the point of no return: lets held calls through, to the new

@@ -68,17 +68,26 @@ final class SwapMode implements Stages {
     @Override
     public Version inspect() throws Refusal {
         old = TargetLookup.find(parts.context(), parts.hotfixable(), jar);
+        // the target runs its redefinitions too, which a swap's own classes would undo
+        EarlierRedefinitions redefinitions = EarlierRedefinitions.of(parts, old);
         if (undoes == 0) {
-            jar.checkReplaces(old.getVersion());
+            redefinitions.check(jar);
+            notes.addAll(redefinitions.notes());
+        } else {
+            notes.addAll(EarlierRedefinitions.restored(parts, jar));
         }
         previousLocation = old.getLocation();
         BundleStartLevel level = old.adapt(BundleStartLevel.class);
         startLevel = level == null ? 0 : level.getStartLevel();
-        exported = ExportedClasses.plan(new SwapTarget(old, parts.mediator(), parts.instrumentation()), jar,
-                undoes != 0 ? parts.redefinitions().exportedOriginals(undoes) : List.of());
+        // a rollback puts back exactly what the hotfix redefined in old exporters; a hotfix plans
+        // against every revision importers may still be wired to
+        exported = undoes != 0
+                ? ExportedClasses.rollback(ExportingRevision.running(old, parts), jar,
+                        parts.redefinitions().exported(undoes))
+                : ExportedClasses.plan(ExportingRevision.all(old, parts), jar);
         classes.addAll(exported.classes());
-        exported.note(old).ifPresent(notes::add);
-        return old.getVersion();
+        notes.addAll(exported.notes());
+        return redefinitions.running();
     }
 
     /**
@@ -87,7 +96,7 @@ final class SwapMode implements Stages {
      */
     @Override
     public void plan() throws Refusal {
-        SwapPlan plan = SwapPlan.plan(jar, new SwapTarget(old, parts.mediator(), parts.instrumentation()));
+        SwapPlan plan = SwapPlan.plan(jar, new SwapTarget(old, parts.mediator()));
         services.addAll(plan.services());
         classes.addAll(plan.classes());
         leftAlone = plan.leftAlone();
@@ -262,7 +271,7 @@ final class SwapMode implements Stages {
 
     /** Commit: hands state over, then points every proxy at the new version. */
     @Override
-    public void commit() throws Refusal {
+    public void commit(Undo undo) throws Refusal {
         for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
             try {
                 move.getValue().complete(); // consumers that got the proxy since stage
@@ -274,7 +283,7 @@ final class SwapMode implements Stages {
                 handOver(move.getKey(), pair.getKey(), pair.getValue());
             }
         }
-        exported.redefine(parts.instrumentation());
+        exported.redefine(parts.instrumentation(), undo);
         for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
             parts.mediator().retarget(move.getKey(), move.getValue());
         }
@@ -343,14 +352,16 @@ final class SwapMode implements Stages {
         }
     }
 
-    /** A rollback forgets what the hotfix redefined in the old exporter; a hotfix remembers it. */
+    /**
+     * Remembers what was redefined in old exporters, for a rollback and for the next swap; a
+     * rollback forgets what the hotfix it undid redefined.
+     */
     @Override
     public void remember(long id) {
         if (undoes != 0) {
             parts.redefinitions().forgetExported(undoes);
-        } else {
-            parts.redefinitions().rememberExported(id, exported.originals());
         }
+        parts.redefinitions().rememberExported(id, exported.redefined());
     }
 
     @Override

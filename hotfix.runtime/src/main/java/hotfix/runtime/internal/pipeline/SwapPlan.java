@@ -71,7 +71,7 @@ public final class SwapPlan {
      * exporter so that its importers see the change.
      *
      * @param name      its binary name
-     * @param before    the bytes the old exporter has
+     * @param before    the bytes the old exporter runs
      * @param bytes     the bytes to redefine it to
      * @param importers the bundles wired to its package
      */
@@ -95,17 +95,31 @@ public final class SwapPlan {
 
         /** @return the services of the target that no proxy stands for */
         List<LeftAlone> leftAlone();
+    }
+
+    /**
+     * A version of the target whose exported packages other bundles are wired to, as
+     * {@link #exported} plans against it: the running bundle, a revision an earlier swap left
+     * pending removal, or a base jar offline.
+     */
+    public interface Exporter {
+
+        /** @return its symbolic name, for messages */
+        String name();
+
+        /** @return the bytes of an entry as it runs (a class as last redefined); null if it has none */
+        byte[] entry(String path);
 
         /**
-         * @return the packages the target exports that other bundles are wired to, each with the
-         *         names of those bundles
+         * @return the packages it exports that other bundles are wired to, each with the names of
+         *         those bundles
          */
         Map<String, List<String>> importedPackages();
 
         /**
-         * @return why a changed class of an imported package cannot be redefined in the old
-         *         exporter at all (this JVM cannot redefine, the class does not load), beginning
-         *         with the class's name; empty if it can, subject to the class plan
+         * @return why a changed class of an imported package cannot be redefined in it at all
+         *         (this JVM cannot redefine, the class does not load), beginning with the class's
+         *         name; empty if it can, subject to the class plan
          */
         Optional<String> cannotRedefine(String name);
     }
@@ -257,14 +271,14 @@ public final class SwapPlan {
     }
 
     /**
-     * Plans the classes of packages that other bundles import from the target: importers stay
-     * wired to the old class loader, so a changed class must be redefined in place there, within
-     * what HotSpot can redefine, and a new class could never be seen by them.
+     * Plans the classes of packages that other bundles import from an old version of the target:
+     * importers stay wired to its class loader, so a changed class must be redefined in place
+     * there, within what HotSpot can redefine, and a new class could never be seen by them.
      *
      * @return the classes to redefine in the old exporter, in the jar's order by package
      * @throws Refusal EXPORTED_PACKAGE_CHANGED naming every class importers could not get
      */
-    public static List<Redefinition> exported(InspectedJar jar, Base base) throws Refusal {
+    public static List<Redefinition> exported(InspectedJar jar, Exporter base) throws Refusal {
         List<Redefinition> redefinitions = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         for (Map.Entry<String, List<String>> imported : base.importedPackages().entrySet()) {

@@ -2,16 +2,17 @@ package hotfix.runtime.internal.redefine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.invoke.MethodHandles;
 import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -45,10 +46,26 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     private final Journal journal;
     private final RuntimeLog log;
     private volatile Map<String, Target> targets = Map.of();
-    private final Map<Long, List<ClassDefinition>> exported = new ConcurrentHashMap<>();
+    /** By hotfix id, newest first: the newest that redefined a class says what it runs now. */
+    private final Map<Long, List<Exported>> exported = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
 
-    /** What runs in one target: the redefined classes and the added ones, by binary name. */
-    private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added) {
+    /**
+     * What runs in one target: the redefined classes and the added ones, by binary name, and the
+     * id of the hotfix whose bytes each redefined class runs.
+     */
+    private record Target(Version version, Map<String, byte[]> redefined, Map<String, byte[]> added,
+            Map<String, Long> redefinedBy) {
+    }
+
+    /**
+     * A class of an exported package that a swap redefined in place in the old exporter, for the
+     * bundles that stay wired to it.
+     *
+     * @param type   the class, as the old exporter loaded it
+     * @param before the bytes it ran before the swap: what rolling the swap back puts back
+     * @param after  the bytes it runs since
+     */
+    public record Exported(Class<?> type, byte[] before, byte[] after) {
     }
 
     public Redefinitions(Journal journal, RuntimeLog log) {
@@ -74,18 +91,23 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
             try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.get()))) {
                 Attributes main = in.getManifest().getMainAttributes();
                 String key = key(main.getValue(Constants.BUNDLE_SYMBOLICNAME), main.getValue(Constants.BUNDLE_VERSION));
-                Target target = rebuilt.computeIfAbsent(key,
-                        k -> new Target(Version.emptyVersion, new LinkedHashMap<>(), new LinkedHashMap<>()));
+                Target target = rebuilt.computeIfAbsent(key, k -> new Target(Version.emptyVersion,
+                        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>()));
                 for (JarEntry file = in.getNextJarEntry(); file != null; file = in.getNextJarEntry()) {
                     String name = file.getName();
                     byte[] bytes = in.readAllBytes();
                     String binary = name.substring(name.indexOf('/') + 1, name.length() - ".class".length())
                             .replace('/', '.');
-                    (name.startsWith("added/") ? target.added() : target.redefined()).put(binary, bytes);
+                    if (name.startsWith("added/")) {
+                        target.added().put(binary, bytes);
+                    } else {
+                        target.redefined().put(binary, bytes);
+                        target.redefinedBy().put(binary, report.id());
+                    }
                 }
                 Version version = Version.parseVersion(report.toVersion());
                 rebuilt.put(key, new Target(version.compareTo(target.version()) > 0 ? version : target.version(),
-                        target.redefined(), target.added()));
+                        target.redefined(), target.added(), target.redefinedBy()));
             } catch (IOException | RuntimeException e) {
                 log.error("The classes of hotfix {} cannot be read from the journal", report.id(), e);
             }
@@ -113,25 +135,58 @@ public final class Redefinitions implements ClassFileTransformer, SynchronousBun
     }
 
     /**
-     * Remembers the exported classes a swap redefined in the old exporter, with their bytes
-     * before, so that rolling the swap back redefines them back. Kept in memory only: after a
-     * restart the old exporter is gone, importers are wired to the new version, and a rollback
-     * swap finds the difference in the new version's exported classes by itself.
+     * @return the classes that redefine-mode hotfixes changed in the bundle, by binary name, each
+     *         with the id of the hotfix whose bytes it runs; what a swap of it would load afresh
      */
-    public void rememberExported(long id, List<ClassDefinition> originals) {
-        if (!originals.isEmpty()) {
-            exported.put(id, List.copyOf(originals));
+    public Map<String, Long> redefinedBy(Bundle bundle) {
+        return redefinedBy(bundle.getSymbolicName(), bundle.getVersion());
+    }
+
+    /**
+     * @return the same for a version not installed yet: what its classes will run as they load,
+     *         as a swap rolled back puts that version back
+     */
+    public Map<String, Long> redefinedBy(String symbolicName, Version version) {
+        Target target = targets.get(key(symbolicName, version.toString()));
+        return target == null ? Map.of() : Collections.unmodifiableMap(target.redefinedBy());
+    }
+
+    /**
+     * Remembers the exported classes a swap redefined in old exporters, with their bytes before and
+     * after, so that rolling the swap back redefines them back and a later swap plans against what
+     * they run. Kept in memory only: after a restart the old exporters are gone, importers are
+     * wired to the version that runs, and a rollback swap finds the difference in its exported
+     * classes by itself.
+     */
+    public void rememberExported(long id, List<Exported> classes) {
+        if (!classes.isEmpty()) {
+            exported.put(id, List.copyOf(classes));
         }
     }
 
-    /** @return the exported classes to redefine back when hotfix {@code id} is rolled back */
-    public List<ClassDefinition> exportedOriginals(long id) {
+    /** @return the exported classes hotfix {@code id} redefined, to redefine back when it is rolled back */
+    public List<Exported> exported(long id) {
         return exported.getOrDefault(id, List.of());
     }
 
     /** Forgets them once the rollback is done. */
     public void forgetExported(long id) {
         exported.remove(id);
+    }
+
+    /**
+     * @return the bytes a class of an old exporter runs since the newest swap that redefined it
+     *         there, if one did
+     */
+    public Optional<byte[]> exportedNow(ClassLoader loader, String name) {
+        for (List<Exported> classes : exported.values()) {
+            for (Exported redefined : classes) {
+                if (redefined.type().getClassLoader() == loader && redefined.type().getName().equals(name)) {
+                    return Optional.of(redefined.after());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return the journal's record of one redefine-mode hotfix's classes */

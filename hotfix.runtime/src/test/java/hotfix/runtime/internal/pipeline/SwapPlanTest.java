@@ -194,7 +194,7 @@ public class SwapPlanTest {
                 + "</scr:component>").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static class MapBase implements SwapPlan.Base {
+    private static class MapBase implements SwapPlan.Base, SwapPlan.Exporter {
 
         private final Map<String, byte[]> entries;
         private final List<SwapPlan.Service> services;

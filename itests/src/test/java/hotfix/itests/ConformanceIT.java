@@ -269,7 +269,16 @@ public class ConformanceIT extends HotfixTestSupport {
         Greeter mine = context.getService(reference);
         Greeter theirs = other.getService(reference);
         long[] versions;
-        try (Calls calls = new Calls("factory", THREADS, () -> mine.greet() + " | " + theirs.greet())) {
+        // both calls in one unit of work, so they see one version: two calls outside any unit are
+        // two units, and a hotfix may come between them
+        try (Calls calls = new Calls("factory", THREADS, () -> {
+            gate.enter();
+            try {
+                return mine.greet() + " | " + theirs.greet();
+            } finally {
+                gate.leave();
+            }
+        })) {
             versions = hotfixAndRollBack("fixture.conformance-factory-fix", calls,
                     "factory, as shipped, for " + probe + " | factory, as shipped, for " + otherId,
                     "factory, fixed, for " + probe + " | factory, fixed, for " + otherId,
@@ -380,6 +389,9 @@ public class ConformanceIT extends HotfixTestSupport {
      * still ranks first with the hotfix (the new version takes the same configuration), and after
      * the rollback a change of its configuration still reaches consumers and the ranking.
      */
+    /** What Felix's NullPointerException says when a registration's bundle has no revision left. */
+    private static final String FELIX_ZOMBIE = "\"br\" is null";
+
     @Test
     public void modifiedPropertiesAndTheRankingHoldThroughAHotfix() throws Exception {
         Ledger.forget("ranked");
@@ -388,7 +400,22 @@ public class ConformanceIT extends HotfixTestSupport {
         shapes().rankTunable(10);
         List<Object> rankingsWhileFixed = new ArrayList<>();
         long[] versions;
-        try (Calls calls = new Calls("ranked", THREADS, lookingUp(() -> shapes().greetBest("ranked")))) {
+        // Felix's lookup itself sometimes throws while the old version is retired, for a service
+        // left in its registry by a bundle already uninstalled (a race between Configuration
+        // Admin's update and SCR as the bundle stops; see FELIX_ZOMBIE): such a lookup is asked
+        // again, and counted, as a caller would; any other failure fails the test
+        List<String> zombies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Calls calls = new Calls("ranked", THREADS, lookingUp(() -> {
+            try {
+                return shapes().greetBest("ranked");
+            } catch (NullPointerException e) {
+                if (!String.valueOf(e.getMessage()).contains(FELIX_ZOMBIE)) {
+                    throw e;
+                }
+                zombies.add(e.getMessage());
+                return null;
+            }
+        }))) {
             versions = hotfixAndRollBack("fixture.conformance-ranked-fix", calls, "tunable, as shipped", "tunable, fixed",
                     plan -> {
                         assertPlanned(plan, Greeter.class.getName() + " (component " + Shapes.TUNABLE
@@ -400,6 +427,7 @@ public class ConformanceIT extends HotfixTestSupport {
             calls.assertEveryThreadSaw("tunable, as shipped", "tunable, fixed", "tunable, as shipped");
         }
         assertEquals("the best ranking while the hotfix served", List.of(10), rankingsWhileFixed);
+        System.out.println("ConformanceIT ranked: lookups Felix failed with " + FELIX_ZOMBIE + ": " + zombies.size());
 
         assertEquals("MODIFIED events after the rollback", List.of(1), shapes().rankTunable(1));
         assertEquals("the best ranked once the tunable one is ranked 1", "steady",
@@ -416,20 +444,22 @@ public class ConformanceIT extends HotfixTestSupport {
 
     /**
      * The hotfix fixes a factory that returned null. A consumer that tracks the service, as DS and
-     * ServiceTracker do, through the events its listener is told, gets the hotfix's Greeter, and,
-     * after the rollback, nothing again; callers that look it up at each call see null, then the
-     * fix, then null. (That each consumer bundle gets its own object is the bundle-scoped
-     * factory's test.)
+     * ServiceTracker do, through the events its listener is told, gets the hotfix's Greeter;
+     * callers that look it up at each call see null, then the fix. A rollback while a consumer
+     * holds the fix is refused (START_FAILED, naming the consumer): the version rolled back to
+     * would give it no object, and a proxy it holds cannot be taken from it. Once every holder
+     * lets go, the rollback goes through, and a consumer gets null again. (That each consumer
+     * bundle gets its own object is the bundle-scoped factory's test.)
      */
     @Test
-    public void aFactoryReturningNullIsFixedByAHotfixAndBrokenAgainByItsRollback() throws Exception {
+    public void aFactoryReturningNullIsFixedByAHotfixWhoseRollbackWaitsForItsHoldersToLetGo() throws Exception {
         ServiceTracker<Greeter, Greeter> tracker = new ServiceTracker<>(context,
                 context.createFilter(shapes().filter(Greeter.class, "null-factory")), null);
         tracker.open();
         try {
             shapes().start(Shapes.NULL_FACTORY);
             Shapes.awaitTrue("the service registered", () -> shapes().count(Greeter.class, "null-factory") == 1);
-            List<String> trackedWhileFixed = new ArrayList<>();
+            assertNull("what the tracking consumer has before the hotfix", tracker.getService());
             try (Calls calls = new Calls("null-factory", THREADS, () -> {
                 ServiceReference<Greeter> reference = shapes().best("null-factory");
                 Greeter greeter = context.getService(reference);
@@ -439,18 +469,26 @@ public class ConformanceIT extends HotfixTestSupport {
                     context.ungetService(reference);
                 }
             })) {
-                hotfixAndRollBack("fixture.conformance-null-factory-fix", calls, "null", "null-factory, fixed",
-                        plan -> assertTrue(plan.services().toString(), plan.services().stream()
-                                .anyMatch(line -> line.startsWith(Greeter.class.getName() + " ("))), () -> {
-                            Shapes.awaitTrue("the tracker got the fixed Greeter", () -> tracker.getService() != null);
-                            trackedWhileFixed.add(tracker.getService().greet());
-                        });
+                HotfixReport applied = apply("fixture.conformance-null-factory-fix", calls, "null",
+                        "null-factory, fixed", plan -> assertTrue(plan.services().toString(), plan.services().stream()
+                                .anyMatch(line -> line.startsWith(Greeter.class.getName() + " ("))));
+                Shapes.awaitTrue("the tracker got the fixed Greeter", () -> tracker.getService() != null);
+                assertEquals("null-factory, fixed", tracker.getService().greet());
+
+
+                // every holder lets go: the tracker, and the callers, which hold it during each call
+                tracker.close();
                 calls.close();
-                calls.assertEveryThreadSaw("null", "null-factory, fixed", "null");
+                calls.assertEveryThreadSaw("null", "null-factory, fixed");
+                HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
+                assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
+                ServiceReference<Greeter> reference = shapes().best("null-factory");
+                try {
+                    assertNull("what a consumer gets after the rollback", context.getService(reference));
+                } finally {
+                    context.ungetService(reference);
+                }
             }
-            assertEquals("what the tracking consumer got while the hotfix served",
-                    List.of("null-factory, fixed"), trackedWhileFixed);
-            assertNull("what the tracking consumer has after the rollback", tracker.getService());
         } finally {
             tracker.close();
         }

@@ -78,6 +78,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     /** The originals a proxy is made (or was made) for: each one's mediation runs once. */
     private final Set<ServiceReference<?>> claimed = ConcurrentHashMap.newKeySet();
     private final Set<Long> staging = ConcurrentHashMap.newKeySet();
+    /** Symbolic names of bundles a hotfix is replacing: two versions of each are installed. */
+    private final Set<String> replacing = ConcurrentHashMap.newKeySet();
     /** For each original, the consumer bundles the runtime got it for, behind their proxies. */
     private final Map<ServiceReference<?>, Set<Bundle>> behalf = new ConcurrentHashMap<>();
     private final Mediated.Uses uses = new Mediated.Uses() {
@@ -215,14 +217,19 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
      * but get no proxy of their own until {@link #commit(Bundle)}.
      */
     public void stage(Bundle bundle) {
+        replacing.add(bundle.getSymbolicName());
         staging.add(bundle.getBundleId());
     }
 
     /**
-     * After a hotfix retired the old version: tells the proxies again to bundles that used an
-     * old original themselves and were not shown the proxy while they did.
+     * After a hotfix retired the old version: its bundle has one version again, and the proxies
+     * are told again to bundles that used an old original themselves and were not shown the
+     * proxy while they did.
+     *
+     * @param newVersion the version that serves now
      */
-    public void retired() {
+    public void retired(Bundle newVersion) {
+        replacing.remove(newVersion.getSymbolicName());
         boolean gone = usedDirectly.removeIf(original -> original.getBundle() == null);
         if (gone) {
             for (Mediated mediated : byOriginal.values()) {
@@ -239,6 +246,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** Ends staging without a commit: the staged bundle is about to go away. */
     public void unstage(Bundle bundle) {
+        replacing.remove(bundle.getSymbolicName());
         staging.remove(bundle.getBundleId());
     }
 
@@ -302,7 +310,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         ServiceReference<?> reference = event.getServiceReference();
         // The first the runtime hears of a service: decide before anyone else is told of it.
         Decision decision = event.getType() == ServiceEvent.REGISTERED ? decide(reference) : decision(reference);
-        if (!decision.mediable() && !staged(reference) && reference.getProperty(PROXY_OF) == null) {
+        if (!decision.mediable() && !staged(reference) && reference.getProperty(PROXY_OF) == null
+                && !replaced(reference)) {
             return;
         }
         listeners.keySet().removeIf(listener -> {
@@ -322,8 +331,15 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
      * itself; a proxy, from a bundle that uses its original itself.
      */
     private boolean hiddenFrom(ServiceReference<?> reference, Decision decision, Bundle bundle) {
-        if (decision.mediable() || staged(reference)) {
+        if (otherVersion(reference, bundle)) {
+            return true;
+        }
+        if (decision.mediable()) {
             return !usedBy(reference, bundle);
+        }
+        if (staged(reference)) {
+            // a staged version finds its own services, as it would without the runtime
+            return !bundle.equals(reference.getBundle()) && !usedBy(reference, bundle);
         }
         Object of = reference.getProperty(PROXY_OF);
         if (of == null || !context.getBundle().equals(reference.getBundle())) {
@@ -335,6 +351,23 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             return true;
         }
         return false;
+    }
+
+    /** @return whether the service is of a bundle a hotfix is replacing, which has two versions installed */
+    private boolean replaced(ServiceReference<?> reference) {
+        Bundle owner = reference.getBundle();
+        return owner != null && replacing.contains(owner.getSymbolicName());
+    }
+
+    /**
+     * @return whether the service is of another version of the bundle, while a hotfix has two
+     *         installed: without the runtime a bundle never sees a service of another version of
+     *         itself, and one registered under a private class would even pass for its own
+     */
+    private boolean otherVersion(ServiceReference<?> reference, Bundle bundle) {
+        Bundle owner = reference.getBundle();
+        return owner != null && !owner.equals(bundle) && replacing.contains(owner.getSymbolicName())
+                && owner.getSymbolicName().equals(bundle.getSymbolicName());
     }
 
     /**

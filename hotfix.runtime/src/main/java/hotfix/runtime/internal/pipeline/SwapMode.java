@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -200,6 +201,7 @@ final class SwapMode implements Stages {
                 SwapTarget.leftAlone(parts.mediator().unmediated(bundle)));
         leftAlone = alone.size();
         services.addAll(alone);
+        awaitConfigurations();
         // The new objects, for the consumers bound now (a service no consumer got yet is not
         // activated now either: it stays as lazy as the application made it).
         for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
@@ -207,6 +209,32 @@ final class SwapMode implements Stages {
             undo.push(move::release);
             moves.put(match.getKey(), move);
             checkFits(match.getKey(), move);
+        }
+    }
+
+    /**
+     * Waits, a bounded time, until each new service that replaces a configured one (its old
+     * service carries a {@code service.pid}) has its configuration too: Configuration Admin
+     * delivers it asynchronously, and the proxy takes the new service's properties at the commit,
+     * so a ranking or a filter property set by configuration would otherwise drop for a moment.
+     */
+    private void awaitConfigurations() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMPONENT_WAIT_MILLIS);
+        for (Map.Entry<Mediated, ServiceReference<?>> match : matches.entrySet()) {
+            Object pid = match.getKey().original().getProperty(Constants.SERVICE_PID);
+            while (pid != null && !pid.equals(match.getValue().getProperty(Constants.SERVICE_PID))) {
+                if (System.nanoTime() - deadline > 0) {
+                    notes.add("the new " + match.getKey().matchKey() + " had not received its configuration (" + pid
+                            + ") by the commit: its proxy takes its properties when it does");
+                    break;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -342,7 +370,7 @@ final class SwapMode implements Stages {
                     + " could not be uninstalled: " + e.getMessage());
             return;
         }
-        parts.mediator().retired();
+        parts.mediator().retired(staged);
         if (importers.isEmpty()) {
             refresh(old);
         } else {

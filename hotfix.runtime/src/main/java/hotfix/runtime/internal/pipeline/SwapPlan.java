@@ -176,6 +176,11 @@ public final class SwapPlan {
                     checkNothingDropped(service, base.identity(), hotfix);
                 }
                 plan.services.add(removed(service));
+            } else if (!service.key().startsWith(Service.component(""))) {
+                // registered by code (an activator): what replaces it, staging shows
+                plan.services.add(swapped(service.interfaces(), service)
+                        + " if the new version registers it again as it starts (its code registers it, so only "
+                        + "staging shows what replaces it)");
             }
         }
         List<String> alone = leftAlone(unmediated, List.of());

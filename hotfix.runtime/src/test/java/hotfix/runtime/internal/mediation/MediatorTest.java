@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
@@ -352,6 +353,28 @@ public class MediatorTest {
 
         assertEquals(List.of(framework.consumer), fresh.ungot);
         assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
+    }
+
+    @Test
+    public void aMoveToAVersionThatGivesABoundConsumerNoObjectIsRefusedAndLeavesItOnTheOld() {
+        framework.register(application, new Factory("old"), Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        Greeter bound = (Greeter) framework.consumer.getBundleContext().getService(proxy);
+        Greeter other = (Greeter) framework.bundle(21, "example.webapp.admin").getBundleContext().getService(proxy);
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        mediator.stage(staged);
+        Factory none = new Factory(null);
+        ServiceReference<?> replacement = framework.register(staged, none,
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+
+        ProxyException refused = assertThrows(ProxyException.class,
+                () -> mediator.servicesOf(application).get(0).prepare(replacement));
+
+        assertTrue(refused.getMessage(), refused.getMessage().endsWith("gave no service object to example.webapp.web 1.0.0")
+                || refused.getMessage().endsWith("gave no service object to example.webapp.admin 1.0.0"));
+        assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
+        assertEquals("hello, b, from old's object for example.webapp.admin", other.greet("b"));
     }
 
     /** A bundle-scoped service, as DS registers a component's: records whom it made objects for. */

@@ -109,6 +109,15 @@ final class Reports {
         return out.toString().stripTrailing();
     }
 
+    /**
+     * One line that tells an attempt from the others: its outcome, then its target and versions,
+     * or, refused before the target was known, where it came from.
+     */
+    static String summary(HotfixReport report) {
+        return report.outcome() + " " + (report.target().isEmpty() ? report.source()
+                : report.target() + " " + versions(report) + ", " + report.mode().header());
+    }
+
     // a refusal in inspect knows the hotfix's version but not yet the installed one
     private static String versions(HotfixReport report) {
         return (report.fromVersion().isEmpty() ? "?" : report.fromVersion()) + " -> " + report.toVersion();

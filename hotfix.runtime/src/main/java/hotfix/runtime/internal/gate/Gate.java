@@ -6,6 +6,8 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -21,6 +23,10 @@ import hotfix.runtime.api.QuiesceGate;
  * Ordering: a caller writes its depth, then reads {@code closed}; the controller writes
  * {@code closed}, then reads the depths. Both are volatile, so either the caller sees the gate
  * closed and backs out, or the controller sees the caller inside and waits for it.
+ * <p>
+ * A unit of work that outlives its thread (an asynchronous HTTP request) is a {@link Unit}:
+ * counted from {@link #begin(String)}, which its thread calls from inside, until it is closed,
+ * on any thread. See {@link #inFlight()} for how the two counts are read together.
  */
 public final class Gate implements QuiesceGate {
 
@@ -47,6 +53,8 @@ public final class Gate implements QuiesceGate {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger registrations = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
+    /** The units inside; counted by walking them, never by size(), which is a striped count. */
+    private final Set<Unit> units = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /**
      * The thread that closed the gate, until it opens it: it is never held. A state handover
@@ -102,6 +110,50 @@ public final class Gate implements QuiesceGate {
         if (closed && Thread.currentThread() != controller) {
             awaitOpen(entry, depth + 1);
         }
+    }
+
+    /**
+     * Enters for a later part of a unit of work that is inside (the dispatch of an asynchronous
+     * request, on whatever thread): like a nested call, it passes a closed gate, for the drain
+     * waits for that unit, and holding a part of it would make the drain wait for itself. For a
+     * unit that is closed, this is {@link #enter()}. Matched by {@link #leave()}.
+     */
+    public void enter(Unit unit) {
+        Entry entry = entries.get();
+        int depth = entry.depth;
+        if (entry.heldFrom > 0) {
+            DEPTH.setOpaque(entry, depth + 1);
+            return;
+        }
+        entry.depth = depth + 1;
+        entry.heldFrom = depth + 1;
+        // read after the depth is written: a unit closed since is no way through (see inFlight())
+        if (!unit.isOpen() && closed && Thread.currentThread() != controller) {
+            awaitOpen(entry, depth + 1);
+        }
+    }
+
+    /**
+     * Begins a unit of work that outlives the calling thread's stay in the gate: it is counted
+     * inside until {@link Unit#close()}, which any thread may call. Like {@link #enter()}, it
+     * waits at a closed gate unless the calling thread is inside already.
+     *
+     * @param what what the unit is, as a drain that gives up on it names it
+     */
+    public Unit begin(String what) {
+        enter();
+        try {
+            Unit unit = new Unit(this, what, Thread.currentThread().getName(), System.nanoTime());
+            units.add(unit);
+            return unit;
+        } finally {
+            leave();
+        }
+    }
+
+    /** Stops counting a unit: {@link Unit#close()}, once. */
+    void end(Unit unit) {
+        units.remove(unit);
     }
 
     /**
@@ -166,15 +218,34 @@ public final class Gate implements QuiesceGate {
         return closed;
     }
 
+    /**
+     * Counts the threads inside, and the units of work that outlive their threads (an
+     * asynchronous request until it completes). The units are read before and after the threads.
+     * After: a unit begun by a thread inside is there before the thread leaves, so a controller
+     * that saw the thread leave sees the unit. Before: a thread that passed a closed gate for a
+     * unit ({@link #enter(Unit)}) saw the unit open after it wrote its depth; if the unit closed
+     * after the threads were read, it was still there when the units were read first.
+     *
+     * @return how many are inside the gate at this moment
+     */
     @Override
     public int inFlight() {
+        int unitsBefore = openUnits();
         int inside = 0;
         for (Entry entry : registry) {
             if (entry.depth > 0) {
                 inside++;
             }
         }
-        return inside;
+        return inside + Math.max(unitsBefore, openUnits());
+    }
+
+    private int openUnits() {
+        int open = 0;
+        for (Unit unit : units) {
+            open++;
+        }
+        return open;
     }
 
     /** @return how many callers wait at the closed gate now */
@@ -252,7 +323,10 @@ public final class Gate implements QuiesceGate {
         }
     }
 
-    /** @return the threads inside the gate, each with where it is (its top frames) */
+    /**
+     * @return the threads inside the gate, each with where it is (its top frames), and the units
+     *         of work that outlive their threads, each with what it is and since when
+     */
     public List<String> threadsInside() {
         List<String> threads = new ArrayList<>();
         for (Entry entry : registry) {
@@ -269,6 +343,10 @@ public final class Gate implements QuiesceGate {
                 }
                 threads.add(where.toString());
             }
+        }
+        long now = System.nanoTime();
+        for (Unit unit : units) {
+            threads.add(unit.describe(now));
         }
         return threads;
     }
@@ -336,7 +414,8 @@ public final class Gate implements QuiesceGate {
      *
      * @param drained  whether every call inside finished; the gate is then closed
      * @param releases how many times held callers were let through because the drain stalled
-     * @param inside   when not drained, the threads still inside and where they were
+     * @param inside   when not drained, the threads still inside and where they were, and the
+     *                 units of work that outlive their threads
      * @param took     how long the drain took
      */
     public record Drain(boolean drained, int releases, List<String> inside, Duration took) {

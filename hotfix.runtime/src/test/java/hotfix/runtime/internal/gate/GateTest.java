@@ -390,6 +390,150 @@ public class GateTest {
         assertEquals(300, drained);
     }
 
+    @Test
+    public void aUnitOutlivesItsThreadAndADrainWaitsUntilItIsClosedOnAnother() throws Exception {
+        FutureTask<Unit> began = new FutureTask<>(() -> {
+            gate.enter();
+            try {
+                return gate.begin("asynchronous request GET /slow");
+            } finally {
+                gate.leave();
+            }
+        });
+        Thread request = threads.start("request", began::run);
+        Unit unit = began.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        request.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertFalse("the thread that began it ended", request.isAlive());
+        assertEquals(1, gate.inFlight());
+
+        FutureTask<Drain> drain = drainInBackground(LONG, LONG);
+        assertThrows(TimeoutException.class, () -> drain.get(200, TimeUnit.MILLISECONDS));
+        threads.start("completion", unit::close);
+
+        assertTrue(drain.get(WAIT_SECONDS, TimeUnit.SECONDS).drained());
+        assertEquals(0, gate.inFlight());
+        assertFalse(unit.isOpen());
+    }
+
+    @Test
+    public void aClosedUnitIsNotWaitedFor() {
+        gate.begin("asynchronous request GET /done").close();
+
+        assertEquals(0, gate.inFlight());
+        Drain drain = gate.closeAndDrain(LONG, LONG);
+        assertTrue(drain.drained());
+        assertEquals(0, drain.releases());
+    }
+
+    @Test
+    public void aUnitLeavesOnceHoweverOftenAndWhereverItIsClosed() throws Exception {
+        Unit completed = gate.begin("asynchronous request GET /completed");
+        Unit other = gate.begin("asynchronous request GET /other");
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(4);
+        for (int i = 0; i < 4; i++) {
+            threads.start("completion-" + i, () -> {
+                await(go);
+                completed.close();
+                completed.close();
+                closed.countDown();
+            });
+        }
+        go.countDown();
+        await(closed);
+
+        assertEquals("the other unit is still counted", 1, gate.inFlight());
+        Drain drain = gate.closeAndDrain(Duration.ofMillis(100), LONG);
+        assertFalse(drain.drained());
+        assertEquals(1, drain.inside().size());
+        assertTrue(drain.inside().toString(), drain.inside().get(0).startsWith("asynchronous request GET /other"));
+        other.close();
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void aDrainPastItsDeadlineNamesTheUnitItWaitedForAndSinceWhen() throws Exception {
+        FutureTask<Unit> began = new FutureTask<>(() -> gate.begin("asynchronous request GET /never"));
+        threads.start("qtp-request-7", began::run);
+        try (Unit unit = began.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            Drain drain = gate.closeAndDrain(Duration.ofMillis(200), LONG);
+
+            assertFalse(drain.drained());
+            assertEquals(drain.inside().toString(), 1, drain.inside().size());
+            String named = drain.inside().get(0);
+            assertTrue(named, named.matches("asynchronous request GET /never, begun on 'qtp-request-7' \\d+ ms ago"));
+            long ago = Long.parseLong(named.replaceAll(".* (\\d+) ms ago", "$1"));
+            assertTrue(named, ago >= 200);
+            assertFalse("the gate opens again", gate.isClosed());
+            assertTrue(unit.isOpen());
+        }
+    }
+
+    @Test
+    public void aUnitBegunAtAClosedGateWaitsForItToOpen() throws Exception {
+        assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+        FutureTask<Unit> began = new FutureTask<>(() -> gate.begin("asynchronous request GET /late"));
+        threads.start("late-request", began::run);
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the request waits");
+        assertThrows(TimeoutException.class, () -> began.get(100, TimeUnit.MILLISECONDS));
+        assertEquals(0, gate.inFlight());
+
+        gate.open();
+        try (Unit unit = began.get(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            assertEquals(1, gate.inFlight());
+        }
+    }
+
+    /**
+     * Like the dispatch of an asynchronous request that a drain waits for: a later part of a unit
+     * inside passes the gate the unit holds closed, and so does what it calls.
+     */
+    @Test
+    public void aLaterPartOfAUnitInsidePassesAClosedGate() throws Exception {
+        Unit unit = gate.begin("asynchronous request GET /dispatched");
+        FutureTask<Drain> drain = drainInBackground(LONG, LONG);
+        TestThreads.awaitTrue(gate::isClosed, "the gate closes");
+        CountDownLatch passed = new CountDownLatch(1);
+
+        threads.start("dispatch", () -> {
+            gate.enter(unit);
+            try {
+                gate.enterPassing();
+                gate.holdHere();
+                gate.leave();
+                passed.countDown();
+            } finally {
+                gate.leave();
+                unit.close();
+            }
+        });
+
+        assertTrue("a part of the unit waited for the drain that waits for the unit",
+                passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        Drain drained = drain.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(drained.drained());
+        assertEquals(0, drained.releases());
+    }
+
+    @Test
+    public void aPartOfAClosedUnitIsHeldAsAnyCaller() throws Exception {
+        Unit unit = gate.begin("asynchronous request GET /over");
+        unit.close();
+        assertTrue(gate.closeAndDrain(LONG, LONG).drained());
+        CountDownLatch passed = new CountDownLatch(1);
+
+        threads.start("late-part", () -> {
+            gate.enter(unit);
+            passed.countDown();
+            gate.leave();
+        });
+
+        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the part waits");
+        assertFalse(passed.await(100, TimeUnit.MILLISECONDS));
+        gate.open();
+        assertTrue(passed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
     // ---- helpers
 
 

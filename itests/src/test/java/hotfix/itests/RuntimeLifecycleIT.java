@@ -100,6 +100,31 @@ public class RuntimeLifecycleIT extends HotfixTestSupport {
         assertOneOfEach("after an update of the runtime");
     }
 
+    @Test
+    public void uninstallingTheRuntimeLeavesTheApplicationServingWithItsState() throws Exception {
+        awaitHttp(base().resolve("/now"), SETTLE);
+        Http http = new Http(base());
+        assertEquals(200, http.buy("carol", "potion", 3).status());
+        long gold = gold(http, "carol");
+
+        try (Requests requests = new Requests(http)) {
+            requests.await(50);
+            requests.phase = "uninstall";
+            installed(RUNTIME).uninstall();
+            requests.phase = "uninstalled";
+            requests.await(requests.count() + 50);
+            requests.stop();
+
+            requests.assertFailedOnlyWhileRebinding("uninstall");
+        }
+        assertEquals("the ledger kept its state", gold, gold(http, "carol"));
+        assertOneOfEach("with the runtime uninstalled");
+        for (Class<?> type : List.of(Shop.class, Players.class, Leaderboard.class)) {
+            assertEquals("the original, as registered: " + type.getName(), null,
+                    context.getServiceReference(type).getProperty("hotfix.proxy.of"));
+        }
+    }
+
     /** Every service of the application is seen once: the original or its proxy, never both. */
     private void assertOneOfEach(String when) throws Exception {
         for (Class<?> type : List.of(Shop.class, Players.class, Leaderboard.class)) {

@@ -47,8 +47,12 @@ public class SwapPlanTest {
 
         SwapPlan plan = SwapPlan.plan(jar, base);
 
+        // a service its code registers (no component.name): only staging shows what replaces it
         assertEquals(List.of("example.Api (component kept, state handed over): swapped",
-                "example.Other (component added): new", "example.Gone (component dropped): removed"), plan.services());
+                "example.Other (component added): new", "example.Gone (component dropped): removed",
+                "example.Plain (interfaces example.Plain, no state): swapped if the new version registers it again "
+                        + "as it starts (its code registers it, so only staging shows what replaces it)"),
+                plan.services());
         assertEquals(0, plan.leftAlone());
         assertEquals(List.of(Versions.name("BodyChange") + ": replaced with the bundle",
                 Versions.name("Point") + ": added with the bundle"), plan.classes());

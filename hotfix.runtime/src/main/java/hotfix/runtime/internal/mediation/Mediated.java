@@ -37,7 +37,11 @@ public final class Mediated {
     private final ProxyFactory proxies;
     private final List<Class<?>> interfaces;
     private final Uses uses;
-    private final Map<Bundle, Binding> bindings = new LinkedHashMap<>(); // guarded by this
+    /**
+     * By the proxy object each consumer was given: a consumer's proxy may be let go of and a new
+     * one got on two threads at once, and the release must end the binding it was given for.
+     */
+    private final Map<Object, Binding> bindings = new IdentityHashMap<>(); // guarded by this
     private volatile ServiceReference<?> original;
     private boolean held; // guarded by this
     /** Set when the runtime stops: bindings let go of are released only by {@link #releaseAll()}. */
@@ -115,7 +119,7 @@ public final class Mediated {
 
             @Override
             public void ungetService(Bundle consumer, ServiceRegistration<Object> registration, Object service) {
-                unbind(consumer);
+                unbind(service);
             }
         };
     }
@@ -150,7 +154,7 @@ public final class Mediated {
             synchronized (this) {
                 if (from == original) {
                     slot.hold(held);
-                    bindings.put(consumer, new Binding(consumer, context, slot, made, from, service));
+                    bindings.put(made, new Binding(consumer, context, slot, made, from, service));
                     return made;
                 }
             }
@@ -158,17 +162,17 @@ public final class Mediated {
         }
     }
 
-    private void unbind(Bundle consumer) {
+    private void unbind(Object proxy) {
         Binding binding;
         synchronized (this) {
-            binding = bindings.remove(consumer);
+            binding = bindings.remove(proxy);
             if (binding != null && detached) {
                 released.add(binding);
                 return;
             }
         }
         if (binding != null) {
-            giveBack(binding.context, binding.from, consumer);
+            giveBack(binding.context, binding.from, binding.consumer);
         }
     }
 
@@ -499,7 +503,7 @@ public final class Mediated {
                         // the new object is kept for it until it moves to the proxy (see moved())
                         awaitingMove.add(new Binding(binding.consumer, binding.context, null, null, to,
                                 moved.getValue()));
-                    } else if (bindings.get(binding.consumer) == binding) {
+                    } else if (bindings.get(binding.proxy) == binding) {
                         binding.slot.retarget(moved.getValue());
                         binding.from = to;
                         binding.service = moved.getValue();

@@ -80,24 +80,33 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     private final Set<Long> staging = ConcurrentHashMap.newKeySet();
     /** Symbolic names of bundles a hotfix is replacing: two versions of each are installed. */
     private final Set<String> replacing = ConcurrentHashMap.newKeySet();
-    /** For each original, the consumer bundles the runtime got it for, behind their proxies. */
-    private final Map<ServiceReference<?>, Set<Bundle>> behalf = new ConcurrentHashMap<>();
+    /**
+     * For each original, the consumer bundles the runtime got it for, behind their proxies, with
+     * how many gets are not given back yet: counted, since a consumer's proxy may be let go of
+     * and got again on two threads at once, and a set would lose the second get to the first's
+     * release, showing the consumer the original it holds.
+     */
+    private final Map<ServiceReference<?>, Map<Bundle, Integer>> behalf = new ConcurrentHashMap<>();
     private final Mediated.Uses uses = new Mediated.Uses() {
         @Override
         public void add(ServiceReference<?> original, Bundle consumer) {
-            behalf.computeIfAbsent(original, key -> ConcurrentHashMap.newKeySet()).add(consumer);
+            behalf.compute(original, (key, consumers) -> {
+                Map<Bundle, Integer> counted = consumers != null ? consumers : new ConcurrentHashMap<>();
+                counted.merge(consumer, 1, Integer::sum);
+                return counted;
+            });
         }
 
         @Override
         public boolean has(ServiceReference<?> original, Bundle consumer) {
-            Set<Bundle> consumers = behalf.get(original);
-            return consumers != null && consumers.contains(consumer);
+            Map<Bundle, Integer> consumers = behalf.get(original);
+            return consumers != null && consumers.containsKey(consumer);
         }
 
         @Override
         public void remove(ServiceReference<?> original, Bundle consumer) {
             behalf.computeIfPresent(original, (key, consumers) -> {
-                consumers.remove(consumer);
+                consumers.computeIfPresent(consumer, (bundle, count) -> count > 1 ? count - 1 : null);
                 return consumers.isEmpty() ? null : consumers;
             });
         }
@@ -418,8 +427,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** @return whether the bundle uses the original itself, not only through a proxy the runtime got it for */
     private boolean usedBy(ServiceReference<?> reference, Bundle bundle) {
-        Set<Bundle> throughProxy = behalf.get(reference);
-        if (throughProxy != null && throughProxy.contains(bundle)) {
+        if (uses.has(reference, bundle)) {
             return false;
         }
         Bundle[] users = reference.getUsingBundles();

@@ -258,16 +258,17 @@ final class SwapMode implements Stages {
      * proxy, as the proxy's consumers will cast it.
      */
     private void checkFits(Mediated mediated, Mediated.Move move) throws Refusal {
-        // by the classes it is registered under, whether or not a consumer got it yet
-        Optional<String> unfit = Mediated.misfit(mediated.interfaceClasses(), move.to());
-        if (unfit.isPresent()) {
-            throw incompatible(move, unfit.get());
-        }
+        // state first: a new service that dropped StateTransfer also no longer provides it
         if (mediated.handsOverState() && !Mediated.registeredAs(move.to(), StateTransfer.class)
                 && move.pairs().stream().noneMatch(pair -> pair.getValue() instanceof StateTransfer)) {
             throw new Refusal(Reason.STATE_TRANSFER_FAILED, "the old " + mediated.matchKey()
                     + " hands over state but the new one does not implement StateTransfer: "
                     + "the state would be lost, so the old version keeps serving");
+        }
+        // by the classes it is registered under, whether or not a consumer got it yet
+        Optional<String> unfit = Mediated.misfit(mediated.interfaceClasses(), move.to());
+        if (unfit.isPresent()) {
+            throw incompatible(move, unfit.get());
         }
         for (Map.Entry<Object, Object> pair : move.pairs()) {
             if (pair.getKey() instanceof StateTransfer && !(pair.getValue() instanceof StateTransfer)) {

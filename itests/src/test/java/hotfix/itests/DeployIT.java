@@ -103,8 +103,9 @@ public class DeployIT extends HotfixTestSupport {
 
         assertEquals(Outcome.REFUSED, refused.outcome());
         assertEquals(Reason.UNREADABLE, refused.reason());
-        assertTrue(manager.status().deployProblems().toString(), manager.status().deployProblems().stream()
-                .anyMatch(p -> p.startsWith("cut.jar: truncated (")));
+        // the scanner records the refusal, then its own problem list: a moment apart
+        awaitSettled("the truncated jar listed as a deploy problem", () -> manager.status().deployProblems().stream()
+                .filter(p -> p.startsWith("cut.jar: truncated (")).findFirst().orElse(null));
         assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
     }
 

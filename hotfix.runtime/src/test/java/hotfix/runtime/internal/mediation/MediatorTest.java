@@ -354,6 +354,52 @@ public class MediatorTest {
         assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
     }
 
+    @Test
+    public void aProxyIsToldAgainOnlyToTheBundleThatUsedItsRetiredOriginalItself() throws Exception {
+        FakeFramework earlier = new FakeFramework();
+        Bundle bundle = earlier.bundle(10, "example.webapp.economy", Greeter.class);
+        Bundle other = earlier.bundle(11, "example.webapp.shop", Greeter.class);
+        ServiceReference<?> original = earlier.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+        earlier.register(other, new Greeting(), Map.of(), Greeter.class.getName());
+        // the platform bundle got it before the runtime started, as Metatype gets Event Admin's
+        // MetaTypeProvider when both start before it
+        earlier.platform.getBundleContext().getService(original);
+        RuntimeLog earlierLog = new RuntimeLog(earlier.context);
+        Mediator late = new Mediator(earlier.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+                earlierLog);
+        try {
+            late.open();
+            ServiceReference<?> proxy = earlier.proxies().stream()
+                    .filter(p -> original.getProperty(Constants.SERVICE_ID).equals(p.getProperty(Mediator.PROXY_OF)))
+                    .findFirst().orElseThrow();
+            Object id = proxy.getProperty(Constants.SERVICE_ID);
+            assertFalse("shown the proxy as well as the original it uses",
+                    earlier.told.get(earlier.platform).contains("REGISTERED " + id));
+            Bundle staged = earlier.bundle(12, "example.webapp.economy", Greeter.class);
+            late.stage(staged);
+            ServiceReference<?> replacement = earlier.register(staged, new Greeting(), Map.of(),
+                    Greeter.class.getName());
+            Mediated mediated = late.servicesOf(bundle).get(0);
+            Mediated.Move move = mediated.prepare(replacement);
+            move.complete();
+            late.retarget(mediated, move);
+            late.commit(staged);
+            earlier.told.values().forEach(List::clear);
+
+            earlier.unregister(original); // the old version stops
+            late.retired();
+
+            assertEquals("told of the proxy once the original it used is gone",
+                    List.of("UNREGISTERING " + original.getProperty(Constants.SERVICE_ID), "MODIFIED " + id),
+                    earlier.told.get(earlier.platform));
+            assertEquals("a consumer that tracks the proxies is told nothing", List.of(),
+                    earlier.told.get(earlier.consumer));
+        } finally {
+            late.close();
+            earlierLog.close();
+        }
+    }
+
     /** A bundle-scoped service, as DS registers a component's: records whom it made objects for. */
     static final class Factory implements ServiceFactory<Greeter> {
         final String name;

@@ -263,6 +263,24 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         }
     }
 
+    /**
+     * Watches the calls a bundle makes through the proxies of the bundle-scoped services mediated
+     * now, those it got and those it gets later, until {@link #unwatch(Bundle)}: whether a version
+     * being retired still works.
+     *
+     * @return the calls, counted from now on
+     */
+    public Outgoing watch(Bundle bundle) {
+        Outgoing calls = new Outgoing();
+        byOriginal.values().forEach(mediated -> mediated.watch(bundle, calls));
+        return calls;
+    }
+
+    /** Stops watching the calls of a bundle. */
+    public void unwatch(Bundle bundle) {
+        byOriginal.values().forEach(mediated -> mediated.unwatch(bundle));
+    }
+
     /** Ends staging without a commit: the staged bundle is about to go away. */
     public void unstage(Bundle bundle) {
         staging.remove(bundle.getBundleId());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -397,6 +398,101 @@ public class MediatorTest {
         } finally {
             late.close();
             earlierLog.close();
+        }
+    }
+
+    @Test
+    public void theCallsAWatchedBundleMakesThroughItsProxiesAreCountedAndSeenUnderWay() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        framework.register(application, new Blocking(inside, release),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Greeter proxy = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+        Outgoing calls = mediator.watch(framework.consumer);
+        try {
+            assertEquals(0, calls.calls());
+            assertFalse(calls.busy());
+
+            Thread caller = threads.start("caller", () -> proxy.greet("a"));
+            assertTrue(inside.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS));
+            assertTrue("busy while a call is under way", calls.busy());
+            release.countDown();
+            caller.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+
+            assertFalse("no longer busy once the call left", calls.busy());
+            assertEquals(1, calls.calls());
+        } finally {
+            release.countDown();
+            mediator.unwatch(framework.consumer);
+        }
+        proxy.greet("b");
+        assertEquals("counted no more", 1, calls.calls());
+    }
+
+    @Test
+    public void aCallBegunBeforeTheWatchIsNotCountedWhenItEnds() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        framework.register(application, new Blocking(inside, release),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Greeter proxy = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+        Thread caller = threads.start("caller", () -> proxy.greet("a"));
+        try {
+            assertTrue(inside.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS));
+            Outgoing calls = mediator.watch(framework.consumer);
+            release.countDown();
+            caller.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+            proxy.greet("b"); // on this thread, which is in no counted call
+
+            assertEquals(1, calls.calls());
+            assertFalse("a call that left uncounted leaves none counted under way", calls.busy());
+        } finally {
+            release.countDown();
+            mediator.unwatch(framework.consumer);
+        }
+    }
+
+    @Test
+    public void aProxyAWatchedBundleGetsLaterIsWatchedToo() {
+        framework.register(application, new Factory("old"), Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        ServiceReference<?> reference = framework.proxies().get(0);
+        Outgoing calls = mediator.watch(framework.consumer);
+        try {
+            ((Greeter) framework.consumer.getBundleContext().getService(reference)).greet("a");
+
+            assertEquals(1, calls.calls());
+        } finally {
+            mediator.unwatch(framework.consumer);
+        }
+    }
+
+    /** A bundle-scoped service whose objects wait in each call until released. */
+    static final class Blocking implements ServiceFactory<Greeter> {
+        final CountDownLatch inside;
+        final CountDownLatch release;
+
+        Blocking(CountDownLatch inside, CountDownLatch release) {
+            this.inside = inside;
+            this.release = release;
+        }
+
+        @Override
+        public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+            return greeted -> {
+                inside.countDown();
+                try {
+                    release.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "hello, " + greeted;
+            };
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+            // nothing held
         }
     }
 

@@ -47,6 +47,8 @@ public final class Mediated {
     /** Set when the runtime stops: bindings let go of are released only by {@link #releaseAll()}. */
     private boolean detached; // guarded by this
     private final List<Binding> released = new ArrayList<>(); // guarded by this
+    /** Consumer bundles whose calls through their proxies are watched, also those they bind later. */
+    private final Map<Bundle, Outgoing> watched = new LinkedHashMap<>(); // guarded by this
     /** The new version's objects got for bundles that use an original themselves, until they move to the proxy. */
     private final List<Binding> awaitingMove = new ArrayList<>(); // guarded by this
     private volatile ServiceRegistration<?> proxy;
@@ -154,6 +156,7 @@ public final class Mediated {
             synchronized (this) {
                 if (from == original) {
                     slot.hold(held);
+                    slot.watch(watched.get(consumer));
                     bindings.put(made, new Binding(consumer, context, slot, made, from, service));
                     return made;
                 }
@@ -245,6 +248,24 @@ public final class Mediated {
     public synchronized void hold(boolean hold) {
         held = hold;
         bindings.values().forEach(binding -> binding.slot.hold(hold));
+    }
+
+    /**
+     * Counts the calls a consumer bundle makes through its proxy of this service, from now on and
+     * through the proxies it gets later, until {@link #unwatch(Bundle)}. Nothing to count for a
+     * singleton: its one proxy is shared by every consumer.
+     */
+    synchronized void watch(Bundle consumer, Outgoing calls) {
+        watched.put(consumer, calls);
+        bindings.values().stream().filter(binding -> binding.consumer.equals(consumer))
+                .forEach(binding -> binding.slot.watch(calls));
+    }
+
+    /** Stops counting the calls of a consumer bundle. */
+    synchronized void unwatch(Bundle consumer) {
+        watched.remove(consumer);
+        bindings.values().stream().filter(binding -> binding.consumer.equals(consumer))
+                .forEach(binding -> binding.slot.watch(null));
     }
 
     /** @return the names of the interfaces the proxy implements: the original's objectClass */

@@ -48,7 +48,7 @@ import hotfix.runtime.internal.log.RuntimeLog;
  * A bundle that uses an original only because the runtime got it for the bundle's proxy does
  * not count: the original stays hidden from it. A bundle that does use an original itself (it
  * got it while the runtime was stopped) is not shown the proxy as well, so it never sees the
- * service twice; it is told of the proxy once that original is gone.
+ * service twice; it alone is told of the proxy once that original is gone.
  * <p>
  * While a hotfix stages a new version, every service of that bundle is hidden, those left alone
  * too (an HTTP Whiteboard servlet must not serve before the commit, nor at all if the hotfix is
@@ -114,9 +114,18 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     private final Reannouncer reannouncer = new Reannouncer();
     /** The originals that have a proxy, by service id: what a proxy's {@link #PROXY_OF} names. */
     private final Map<Object, ServiceReference<?>> originalsById = new ConcurrentHashMap<>();
-    /** Originals whose proxy was hidden from a bundle that uses the original itself. */
-    private final Set<ServiceReference<?>> usedDirectly = ConcurrentHashMap.newKeySet();
+    /**
+     * For each original a bundle uses itself, its proxy and the bundles it was hidden from: told
+     * to them, and only to them, once the original is gone.
+     */
+    private final Map<ServiceReference<?>, Unshown> usedDirectly = new ConcurrentHashMap<>();
+    /** The proxy this thread tells again, and to whom alone (see {@link #retired()}). */
+    private final ThreadLocal<Unshown> announcing = new ThreadLocal<>();
     private ServiceRegistration<?> hooks;
+
+    /** A proxy hidden from the bundles that use its original themselves. */
+    private record Unshown(ServiceReference<?> proxy, Set<Bundle> bundles) {
+    }
 
     /** A service that stays as it registered, and why. */
     public record Unmediated(ServiceReference<?> reference, String why) {
@@ -233,24 +242,59 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     /**
      * After a hotfix retired the old version: its bundle has one version again, and the proxies
      * are told again to bundles that used an old original themselves and were not shown the
-     * proxy while they did.
+     * proxy while they did, and to no other bundle. Those that track the proxy already must not
+     * hear of it again: Event Admin, told that an event handler is modified, drops it from its
+     * handlers, gives it back and takes it again, and events sent meanwhile reach no handler
+     * (EventAdminIT lost sendEvent calls so).
      *
      * @param newVersion the version that serves now
      */
     public void retired(Bundle newVersion) {
         replacing.remove(newVersion.getSymbolicName());
-        boolean gone = usedDirectly.removeIf(original -> original.getBundle() == null);
-        if (gone) {
-            for (Mediated mediated : byOriginal.values()) {
-                try {
-                    mediated.proxy().setProperties(proxyProperties(mediated.original()));
-                } catch (IllegalStateException e) {
-                    // unregistered meanwhile
-                }
+        for (Map.Entry<ServiceReference<?>, Unshown> used : usedDirectly.entrySet()) {
+            if (used.getKey().getBundle() == null && usedDirectly.remove(used.getKey(), used.getValue())) {
+                announceAgain(used.getValue());
             }
         }
         // those that moved got the new objects for themselves: the runtime's uses for them end
         byOriginal.values().forEach(Mediated::moved);
+    }
+
+    /** Fires a MODIFIED event for a proxy, its properties unchanged, heard only by the bundles it was hidden from. */
+    private void announceAgain(Unshown unshown) {
+        for (Mediated mediated : byOriginal.values()) {
+            ServiceRegistration<?> proxy = mediated.proxy();
+            try {
+                if (proxy != null && proxy.getReference().equals(unshown.proxy())) {
+                    announcing.set(unshown);
+                    try {
+                        proxy.setProperties(Reannouncer.properties(unshown.proxy()));
+                    } finally {
+                        announcing.remove();
+                    }
+                }
+            } catch (IllegalStateException e) {
+                // unregistered meanwhile
+            }
+        }
+    }
+
+    /**
+     * Watches the calls a bundle makes through the proxies of the bundle-scoped services mediated
+     * now, those it got and those it gets later, until {@link #unwatch(Bundle)}: whether a version
+     * being retired still works.
+     *
+     * @return the calls, counted from now on
+     */
+    public Outgoing watch(Bundle bundle) {
+        Outgoing calls = new Outgoing();
+        byOriginal.values().forEach(mediated -> mediated.watch(bundle, calls));
+        return calls;
+    }
+
+    /** Stops watching the calls of a bundle. */
+    public void unwatch(Bundle bundle) {
+        byOriginal.values().forEach(mediated -> mediated.unwatch(bundle));
     }
 
     /** Ends staging without a commit: the staged bundle is about to go away. */
@@ -323,6 +367,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 && !replaced(reference)) {
             return;
         }
+        Unshown announced = announcing.get();
+        boolean again = announced != null && announced.proxy().equals(reference);
         listeners.keySet().removeIf(listener -> {
             Bundle bundle;
             try {
@@ -330,7 +376,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             } catch (IllegalStateException e) {
                 return false;
             }
-            return !sees(bundle) && hiddenFrom(reference, decision, bundle);
+            return !sees(bundle) && (again ? !announced.bundles().contains(bundle)
+                    : hiddenFrom(reference, decision, bundle));
         });
     }
 
@@ -356,7 +403,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         }
         ServiceReference<?> original = originalsById.get(of);
         if (original != null && usedBy(original, bundle)) {
-            usedDirectly.add(original);
+            usedDirectly.computeIfAbsent(original, key -> new Unshown(reference, ConcurrentHashMap.newKeySet()))
+                    .bundles().add(bundle);
             return true;
         }
         return false;

@@ -11,12 +11,22 @@ import hotfix.runtime.internal.gate.Gate;
  * A proxy calls {@link #enter()}, invokes the returned target, and calls {@link #leave()} in a
  * {@code finally}. The target is read after entering, so a call counted inside the gate runs
  * wholly on one version: the controller moves the target only when the gate is drained.
+ * <p>
+ * A slot is held while a hotfix quiesces its service, and watched ({@link Outgoing}) while its
+ * consumer bundle is a version being retired: one volatile read as a call enters, and one as it
+ * leaves, tell it whether either is so.
  */
 public final class ProxySlot {
 
+    private static final int HELD = 1;
+    private static final int WATCHED = 2;
+
     private final Gate gate;
     private volatile Object target;
-    private volatile boolean held;
+    /** {@link #HELD}, {@link #WATCHED}, both or neither; written under this slot's lock. */
+    private volatile int mode;
+    /** Set before {@link #WATCHED} is, and kept: a call that saw the bit may read it after. */
+    private Outgoing outgoing;
 
     public ProxySlot(Gate gate, Object target) {
         this.gate = Objects.requireNonNull(gate, "gate");
@@ -34,14 +44,23 @@ public final class ProxySlot {
      */
     public Object enter() {
         gate.enterPassing();
-        if (held) {
-            gate.holdHere();
+        int now = mode;
+        if (now != 0) {
+            if ((now & HELD) != 0) {
+                gate.holdHere();
+            }
+            if ((now & WATCHED) != 0) {
+                outgoing.entered();
+            }
         }
         return target;
     }
 
     /** Leaves the gate; called once for every {@link #enter()}. */
     public void leave() {
+        if ((mode & WATCHED) != 0) {
+            outgoing.left();
+        }
         gate.leave();
     }
 
@@ -56,7 +75,15 @@ public final class ProxySlot {
     }
 
     /** Sets whether calls through this slot wait while the gate is closed. */
-    public void hold(boolean hold) {
-        held = hold;
+    public synchronized void hold(boolean hold) {
+        mode = hold ? mode | HELD : mode & ~HELD;
+    }
+
+    /** Counts the calls through this slot in {@code calls} from now on; {@code null}: no longer. */
+    synchronized void watch(Outgoing calls) {
+        if (calls != null) {
+            outgoing = calls;
+        }
+        mode = calls != null ? mode | WATCHED : mode & ~WATCHED;
     }
 }

@@ -33,7 +33,9 @@ import org.osgi.service.log.LoggerFactory;
  * service is in the registry before its REGISTERED event and still there during its
  * UNREGISTERING event; each event goes through the service hooks first, which may take
  * listeners away from it, then to the listeners left. One consumer bundle stands for every
- * application bundle that looks services up or listens for them; any bundle's context can get
+ * application bundle that looks services up or listens for them, and one platform bundle that
+ * listens too ({@link #platform}) for one that got a service before the runtime started; each
+ * one's events are noted ({@link #told}). Any bundle's context can get
  * and unget services, and a {@link ServiceFactory} makes one object per bundle, as the framework
  * would; the runtime's log goes to {@link #logged}. Thread-safe; it starts no thread of its own.
  */
@@ -52,6 +54,11 @@ final class FakeFramework {
     final Bundle consumer = bundle(20, "example.webapp.web");
     final BundleContext context = runtimeContext();
     final BundleContext consumerContext = context(consumer);
+    /** A platform bundle that listens for services too, as Felix Metatype listens for MetaTypeProviders. */
+    final Bundle platform = bundle(2, "org.apache.felix.metatype");
+    /** The events the consumer and the platform bundle were told, each as its type and service id: "MODIFIED 7". */
+    final Map<Bundle, List<String>> told = Map.of(consumer, new CopyOnWriteArrayList<>(), platform,
+            new CopyOnWriteArrayList<>());
 
     /** Runs whenever the runtime gets an application's service object: a test may hold it there. */
     volatile Runnable onGetService = () -> {
@@ -166,20 +173,29 @@ final class FakeFramework {
     /** Tells the hooks, then the listeners the hooks leave, of the event; @return whether the consumer was left */
     private boolean fire(int type, ServiceReference<?> reference) {
         ServiceEvent event = new ServiceEvent(type, reference);
-        Map<BundleContext, Collection<ListenerInfo>> told = new HashMap<>();
-        told.put(consumerContext, new ArrayList<>());
-        told.put(context, new ArrayList<>());
+        Map<BundleContext, Collection<ListenerInfo>> listening = new HashMap<>();
+        listening.put(consumerContext, new ArrayList<>());
+        listening.put(platform.getBundleContext(), new ArrayList<>());
+        listening.put(context, new ArrayList<>());
         for (Object hook : hooks()) {
             if (hook instanceof EventListenerHook listenerHook) {
-                listenerHook.event(event, told);
+                listenerHook.event(event, listening);
             }
         }
-        if (told.containsKey(context)) {
+        if (listening.containsKey(context)) {
             for (ServiceListener listener : listeners) {
                 listener.serviceChanged(event);
             }
         }
-        return told.containsKey(consumerContext);
+        String name = switch (type) {
+            case ServiceEvent.REGISTERED -> "REGISTERED ";
+            case ServiceEvent.MODIFIED -> "MODIFIED ";
+            case ServiceEvent.UNREGISTERING -> "UNREGISTERING ";
+            default -> type + " ";
+        };
+        listening.keySet().stream().map(BundleContext::getBundle).filter(told::containsKey)
+                .forEach(bundle -> told.get(bundle).add(name + reference.getProperty(Constants.SERVICE_ID)));
+        return listening.containsKey(consumerContext);
     }
 
     private List<Object> hooks() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -375,6 +376,147 @@ public class MediatorTest {
                 || refused.getMessage().endsWith("gave no service object to example.webapp.admin 1.0.0"));
         assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
         assertEquals("hello, b, from old's object for example.webapp.admin", other.greet("b"));
+    }
+
+    @Test
+    public void aProxyIsToldAgainOnlyToTheBundleThatUsedItsRetiredOriginalItself() throws Exception {
+        FakeFramework earlier = new FakeFramework();
+        Bundle bundle = earlier.bundle(10, "example.webapp.economy", Greeter.class);
+        Bundle other = earlier.bundle(11, "example.webapp.shop", Greeter.class);
+        ServiceReference<?> original = earlier.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
+        earlier.register(other, new Greeting(), Map.of(), Greeter.class.getName());
+        // the platform bundle got it before the runtime started, as Metatype gets Event Admin's
+        // MetaTypeProvider when both start before it
+        earlier.platform.getBundleContext().getService(original);
+        RuntimeLog earlierLog = new RuntimeLog(earlier.context);
+        Mediator late = new Mediator(earlier.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+                earlierLog);
+        try {
+            late.open();
+            ServiceReference<?> proxy = earlier.proxies().stream()
+                    .filter(p -> original.getProperty(Constants.SERVICE_ID).equals(p.getProperty(Mediator.PROXY_OF)))
+                    .findFirst().orElseThrow();
+            Object id = proxy.getProperty(Constants.SERVICE_ID);
+            assertFalse("shown the proxy as well as the original it uses",
+                    earlier.told.get(earlier.platform).contains("REGISTERED " + id));
+            Bundle staged = earlier.bundle(12, "example.webapp.economy", Greeter.class);
+            late.stage(staged);
+            ServiceReference<?> replacement = earlier.register(staged, new Greeting(), Map.of(),
+                    Greeter.class.getName());
+            Mediated mediated = late.servicesOf(bundle).get(0);
+            Mediated.Move move = mediated.prepare(replacement);
+            move.complete();
+            late.retarget(mediated, move);
+            late.commit(staged);
+            earlier.told.values().forEach(List::clear);
+
+            earlier.unregister(original); // the old version stops
+            late.retired(staged);
+
+            assertEquals("told of the proxy once the original it used is gone",
+                    List.of("UNREGISTERING " + original.getProperty(Constants.SERVICE_ID), "MODIFIED " + id),
+                    earlier.told.get(earlier.platform));
+            assertEquals("a consumer that tracks the proxies is told nothing", List.of(),
+                    earlier.told.get(earlier.consumer));
+        } finally {
+            late.close();
+            earlierLog.close();
+        }
+    }
+
+    @Test
+    public void theCallsAWatchedBundleMakesThroughItsProxiesAreCountedAndSeenUnderWay() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        framework.register(application, new Blocking(inside, release),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Greeter proxy = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+        Outgoing calls = mediator.watch(framework.consumer);
+        try {
+            assertEquals(0, calls.calls());
+            assertFalse(calls.busy());
+
+            Thread caller = threads.start("caller", () -> proxy.greet("a"));
+            assertTrue(inside.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS));
+            assertTrue("busy while a call is under way", calls.busy());
+            release.countDown();
+            caller.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+
+            assertFalse("no longer busy once the call left", calls.busy());
+            assertEquals(1, calls.calls());
+        } finally {
+            release.countDown();
+            mediator.unwatch(framework.consumer);
+        }
+        proxy.greet("b");
+        assertEquals("counted no more", 1, calls.calls());
+    }
+
+    @Test
+    public void aCallBegunBeforeTheWatchIsNotCountedWhenItEnds() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        framework.register(application, new Blocking(inside, release),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Greeter proxy = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+        Thread caller = threads.start("caller", () -> proxy.greet("a"));
+        try {
+            assertTrue(inside.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS));
+            Outgoing calls = mediator.watch(framework.consumer);
+            release.countDown();
+            caller.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+            proxy.greet("b"); // on this thread, which is in no counted call
+
+            assertEquals(1, calls.calls());
+            assertFalse("a call that left uncounted leaves none counted under way", calls.busy());
+        } finally {
+            release.countDown();
+            mediator.unwatch(framework.consumer);
+        }
+    }
+
+    @Test
+    public void aProxyAWatchedBundleGetsLaterIsWatchedToo() {
+        framework.register(application, new Factory("old"), Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        ServiceReference<?> reference = framework.proxies().get(0);
+        Outgoing calls = mediator.watch(framework.consumer);
+        try {
+            ((Greeter) framework.consumer.getBundleContext().getService(reference)).greet("a");
+
+            assertEquals(1, calls.calls());
+        } finally {
+            mediator.unwatch(framework.consumer);
+        }
+    }
+
+    /** A bundle-scoped service whose objects wait in each call until released. */
+    static final class Blocking implements ServiceFactory<Greeter> {
+        final CountDownLatch inside;
+        final CountDownLatch release;
+
+        Blocking(CountDownLatch inside, CountDownLatch release) {
+            this.inside = inside;
+            this.release = release;
+        }
+
+        @Override
+        public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+            return greeted -> {
+                inside.countDown();
+                try {
+                    release.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "hello, " + greeted;
+            };
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+            // nothing held
+        }
     }
 
     /** A bundle-scoped service, as DS registers a component's: records whom it made objects for. */

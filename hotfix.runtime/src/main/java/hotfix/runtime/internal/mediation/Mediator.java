@@ -3,7 +3,6 @@ package hotfix.runtime.internal.mediation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,9 +63,6 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** Gogo's property that makes a service a shell command (CommandProcessor.COMMAND_SCOPE). */
     static final String COMMAND_SCOPE = "osgi.command.scope";
-
-    private static final Set<String> FRAMEWORK_PROPERTIES = Set.of(
-            Constants.SERVICE_ID, Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE, Constants.OBJECTCLASS);
 
     private final BundleContext context;
     private final Gate gate;
@@ -658,12 +654,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     }
 
     private static Dictionary<String, Object> proxyProperties(ServiceReference<?> original) {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        for (String key : original.getPropertyKeys()) {
-            if (!FRAMEWORK_PROPERTIES.contains(key)) {
-                properties.put(key, original.getProperty(key));
-            }
-        }
+        Dictionary<String, Object> properties = Reannouncer.properties(original);
         properties.put(PROXY_OF, original.getProperty(Constants.SERVICE_ID));
         return properties;
     }

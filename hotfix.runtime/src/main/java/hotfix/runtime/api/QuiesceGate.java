@@ -3,48 +3,70 @@ package hotfix.runtime.api;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The door that a hotfix closes while it swaps code: the quiesced window.
+ * Units of work: what a hotfix keeps on one version of each bundle.
  * <p>
- * Service calls through the runtime's proxies pass the gate by themselves. Entry points that are
- * not service calls (an HTTP request, a message handler, a game loop) hold the gate for the
- * length of one unit of work, so that no unit of work runs half on the old code and half on the
- * new:
+ * A unit of work sees one version of each bundle: it is pinned to a bundle's version at its first
+ * call into that bundle (through a service the runtime mediates), and every later call it makes
+ * into that bundle goes to the same version, even when a hotfix commits meanwhile. A hotfix never
+ * waits for units of work that did not call into the bundle it replaces, and holds new calls into
+ * that bundle only while it must copy state or redefine classes there.
+ * <p>
+ * A service call made outside any unit of work is a unit of its own. HTTP requests through the
+ * HTTP Whiteboard are units of work by themselves. Other entry points (a message handler, a
+ * scheduled task) make one unit of work of each thing they do:
  *
  * <pre>
- * gate.enter();
- * try {
- *     handle(request);
- * } finally {
- *     gate.leave();
+ * try (QuiesceGate.Work work = gate.work()) {
+ *     handle(message);
  * }
  * </pre>
  *
- * Long-running loops that never leave call {@link #checkpoint()} once per iteration. A thread
- * that is already inside passes a closed gate, so nested units of work never wait on themselves.
+ * A loop that never leaves calls {@link #checkpoint()} once per iteration: its next calls go to
+ * the newest versions. Entering never waits, and units nest: an inner one belongs to the outer.
  */
 @ProviderType
 public interface QuiesceGate {
 
     /**
-     * Enters one unit of work. Waits while a hotfix holds the gate closed, unless this thread is
-     * already inside; entries nest, and each must be matched by {@link #leave()}.
+     * Enters a unit of work on this thread, or a nested level of the one it is in. Never waits;
+     * each must be matched by {@link #leave()} on the same thread.
      */
     void enter();
 
-    /** Leaves the unit of work entered last by this thread. */
+    /** Leaves the level entered last by this thread; leaving the outermost one ends the unit of work. */
     void leave();
 
     /**
-     * Lets a hotfix that is waiting for this thread go ahead: if the gate is closing, leaves
-     * every level this thread holds, waits for the gate to open, and enters them again. Does
-     * nothing, at the cost of one volatile read, when no hotfix is waiting. Call it between
-     * iterations of a loop that never returns, never in the middle of one.
+     * {@link #enter()} as a resource: closing it leaves, on the same thread.
+     *
+     * @return the unit of work entered, to close once it is done
+     * @since 2.1
+     */
+    default Work work() {
+        enter();
+        return this::leave;
+    }
+
+    /**
+     * Ends the pins of this thread's unit of work: its next calls into each bundle go to that
+     * bundle's newest version, and a hotfix waiting for it to leave the old one goes ahead. Call it
+     * between iterations of a loop that never returns, never in the middle of one. Costs one read
+     * when the unit is pinned to nothing.
      */
     void checkpoint();
 
-    /** @return whether a hotfix holds the gate closed at this moment */
+    /** @return whether a hotfix holds new calls into some bundle at this moment */
     boolean isClosed();
 
-    /** @return how many threads are inside the gate at this moment */
+    /** @return how many units of work are in progress at this moment */
     int inFlight();
+
+    /** A unit of work entered by {@link QuiesceGate#work()}. */
+    @FunctionalInterface
+    interface Work extends AutoCloseable {
+
+        /** Leaves the unit of work; call once, on the thread that entered it. */
+        @Override
+        void close();
+    }
 }

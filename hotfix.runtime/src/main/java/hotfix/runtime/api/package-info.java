@@ -3,7 +3,7 @@
  * back and listed, and the contracts that application code implements to take part.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package hotfix.runtime.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,10 +25,11 @@ import hotfix.runtime.internal.mediation.ProxySlot;
 
 /**
  * What one call costs through each way a consumer can hold a service: the service itself, a
- * generated proxy whose slot is not held (counted, never waits), a generated proxy whose slot is
- * held (the outermost call checks the gate), the same proxy called by a thread already inside
- * the gate, and a {@link Proxy} that calls {@code Method.invoke}. The gate is open throughout;
- * the target adds two fields and the result goes to JMH, so the call cannot be eliminated.
+ * generated proxy called outside any unit of work (each call is a unit of its own, pinned to the
+ * bundle's version as it enters), the same proxy called from inside a unit of work already pinned
+ * to it (an HTTP request's second call, say), the same while a hotfix keeps two versions live and
+ * the unit is pinned to the old one, and a {@link Proxy} that calls {@code Method.invoke}. The
+ * target adds two fields and the result goes to JMH, so the call cannot be eliminated.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,55 +58,74 @@ public class ProxyCallBenchmark {
 
     Gate gate;
     Calculator direct;
-    Calculator passing;
-    Calculator held;
+    Calculator proxy;
     Calculator reflective;
 
     @Setup(Level.Trial)
     public void setUp() throws ProxyException {
         gate = new Gate();
         Calculator target = new Adder();
-        ProxyFactory factory = new ProxyFactory();
         direct = target;
-        passing = (Calculator) factory.create(List.of(Calculator.class), new ProxySlot(gate, target));
-        ProxySlot heldSlot = new ProxySlot(gate, target);
-        heldSlot.hold(true);
-        held = (Calculator) factory.create(List.of(Calculator.class), heldSlot);
+        proxy = (Calculator) new ProxyFactory().create(List.of(Calculator.class),
+                new ProxySlot(gate, gate.lineage("bench"), target));
         InvocationHandler invoke = (proxy, method, args) -> method.invoke(target, args);
         reflective = (Calculator) Proxy.newProxyInstance(Calculator.class.getClassLoader(), new Class<?>[] {Calculator.class}, invoke);
     }
 
     /**
-     * A held proxy called by a thread that is already inside the gate, as a service call made
-     * from within another mediated call or an HTTP request is. A state of its own, with its own
-     * gate: JMH gives each helper that takes another state as a parameter an instance of its
-     * own, so an enter() there and a leave() here would meet two different gates.
-     * Thread-scoped, so the iteration helpers run on the benchmark thread; a leave() on any
-     * other thread would throw.
+     * A proxy called by a thread inside a unit of work, pinned to the bundle by its first call. A
+     * state of its own, with its own gate: JMH gives each helper that takes another state as a
+     * parameter an instance of its own, so an enter() there and a leave() here would meet two
+     * different gates. Thread-scoped, so the iteration helpers run on the benchmark thread; a
+     * leave() on any other thread would throw.
      */
     @State(Scope.Thread)
-    public static class Nested {
+    public static class InUnit {
         int a = 17;
         int b = 25;
         Gate gate;
-        Calculator held;
+        ProxySlot slot;
+        Calculator proxy;
 
         @Setup(Level.Trial)
         public void setUp() throws ProxyException {
             gate = new Gate();
-            ProxySlot slot = new ProxySlot(gate, new Adder());
-            slot.hold(true);
-            held = (Calculator) new ProxyFactory().create(List.of(Calculator.class), slot);
+            slot = new ProxySlot(gate, gate.lineage("bench"), new Adder());
+            proxy = (Calculator) new ProxyFactory().create(List.of(Calculator.class), slot);
         }
 
         @Setup(Level.Iteration)
         public void enter() {
             gate.enter();
+            proxy.add(a, b); // pins the unit
         }
 
         @TearDown(Level.Iteration)
         public void leave() {
             gate.leave();
+        }
+    }
+
+    /**
+     * A unit pinned to the old version while a hotfix keeps two live: its calls find the old
+     * target one step down the slot's list.
+     */
+    @State(Scope.Thread)
+    public static class PinnedToOld {
+        int a = 17;
+        int b = 25;
+        Gate gate;
+        Calculator proxy;
+
+        @Setup(Level.Trial)
+        public void setUp() throws ProxyException {
+            gate = new Gate();
+            ProxySlot slot = new ProxySlot(gate, gate.lineage("bench"), new Adder());
+            proxy = (Calculator) new ProxyFactory().create(List.of(Calculator.class), slot);
+            gate.enter();
+            proxy.add(a, b);
+            slot.publish(new Adder(), 1);
+            gate.advance(gate.lineage("bench"), 1);
         }
     }
 
@@ -115,18 +135,18 @@ public class ProxyCallBenchmark {
     }
 
     @Benchmark
-    public int proxyNotHeld() {
-        return passing.add(a, b);
+    public int proxyOutermost() {
+        return proxy.add(a, b);
     }
 
     @Benchmark
-    public int proxyHeldOutermost() {
-        return held.add(a, b);
+    public int proxyInUnit(InUnit unit) {
+        return unit.proxy.add(unit.a, unit.b);
     }
 
     @Benchmark
-    public int proxyHeldNested(Nested nested) {
-        return nested.held.add(nested.a, nested.b);
+    public int proxyPinnedToOld(PinnedToOld unit) {
+        return unit.proxy.add(unit.a, unit.b);
     }
 
     @Benchmark

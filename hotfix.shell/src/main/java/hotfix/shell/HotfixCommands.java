@@ -96,7 +96,7 @@ public final class HotfixCommands {
             return Json.status(status, history.isEmpty() ? null : history.get(0));
         }
         StringBuilder out = new StringBuilder();
-        out.append("gate:         ").append(status.gateClosed() ? "closed (a hotfix is swapping)" : "open")
+        out.append("gate:         ").append(status.gateClosed() ? "holding calls into a bundle a hotfix changes" : "open")
                 .append('\n');
         out.append("in flight:    ").append(status.inFlight()).append('\n');
         out.append("in progress:  ").append(status.inProgress().isEmpty() ? "none" : status.inProgress()).append('\n');
@@ -106,6 +106,7 @@ public final class HotfixCommands {
         out.append("redefinition: ").append(status.redefinition() ? "available" : "not available").append('\n');
         problems(out, "deploy problems", status.deployProblems());
         problems(out, "journal problems", status.journalProblems());
+        problems(out, "retiring, waiting for", status.retiring());
         List<HotfixReport> history = manager.history();
         if (!history.isEmpty()) {
             HotfixReport last = history.get(0);

@@ -42,6 +42,7 @@ final class Json {
         field(out, "deployProblems", status.deployProblems()).append(',');
         field(out, "redefinition", status.redefinition()).append(',');
         field(out, "journalProblems", status.journalProblems()).append(',');
+        field(out, "retiring", status.retiring()).append(',');
         name(out, "lastAttempt");
         if (last == null) {
             out.append("null");

@@ -58,6 +58,6 @@ public class JsonTest {
 
         assertEquals("{\"gateClosed\":false,\"inFlight\":2,\"inProgress\":\"\",\"applied\":1,"
                 + "\"deployDirectory\":\"/srv/deploy\",\"deployProblems\":[\"x.jar: truncated\"],"
-                + "\"redefinition\":true,\"journalProblems\":[],\"lastAttempt\":null}", Json.status(status, null));
+                + "\"redefinition\":true,\"journalProblems\":[],\"retiring\":[],\"lastAttempt\":null}", Json.status(status, null));
     }
 }

@@ -34,6 +34,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
 
+import example.webapp.api.Players;
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
 import hotfix.runtime.api.Outcome;
@@ -65,12 +66,13 @@ public class AsyncRequestIT extends HotfixTestSupport {
     static final HotfixOptions SHORT_DRAIN = new HotfixOptions(false, Duration.ofMillis(500));
     static final HotfixOptions LONG_DRAIN = new HotfixOptions(false, Duration.ofSeconds(WAIT_SECONDS));
 
-    private final Held servlet = new Held();
+    private Held servlet;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ServiceRegistration<Servlet> registration;
 
     @Before
     public void registerTheServlet() throws Exception {
+        servlet = new Held(players);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", "/async-it/*");
         properties.put("osgi.http.whiteboard.servlet.asyncSupported", true);
@@ -109,7 +111,7 @@ public class AsyncRequestIT extends HotfixTestSupport {
 
         assertEquals(refused.message(), Reason.DRAIN_TIMEOUT, refused.reason());
         assertTrue(refused.message(), refused.message().matches(
-                "(?s).*still inside: asynchronous request GET /async-it/held, begun on '[^']+' \\d+ ms ago.*"));
+                "(?s).*still in it: asynchronous request GET /async-it/held, begun on '[^']+' \\d+ ms ago.*"));
         assertEquals(SHIPPED, installed(ECONOMY).getVersion().toString());
 
         completeOnAnotherThread(held, "completed");
@@ -209,24 +211,33 @@ public class AsyncRequestIT extends HotfixTestSupport {
     }
 
     /**
-     * Starts each request asynchronously and hands its AsyncContext to the test, which completes
-     * it, dispatches it (the dispatch answers "dispatched") or lets it time out.
+     * Starts each request asynchronously, once it called into the economy (so that it is pinned
+     * to it), and hands its AsyncContext to the test, which completes it, dispatches it (the
+     * dispatch calls into the economy again and answers "dispatched") or lets it time out.
      */
     static final class Held extends HttpServlet {
 
         private static final long serialVersionUID = 1L;
 
+        private final transient Players players;
+
         final BlockingQueue<AsyncContext> started = new LinkedBlockingQueue<>();
         final List<AsyncContext> all = new CopyOnWriteArrayList<>();
         final CountDownLatch timedOut = new CountDownLatch(1);
+
+        Held(Players players) {
+            this.players = players;
+        }
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             if ("/ready".equals(request.getPathInfo())) {
                 response.getWriter().write("ready");
             } else if (request.getDispatcherType() == DispatcherType.ASYNC) {
+                players.get("alice");
                 response.getWriter().write("dispatched");
             } else {
+                players.get("alice");
                 AsyncContext async = request.startAsync();
                 String timeout = request.getParameter("timeout");
                 async.setTimeout(timeout == null ? 0 : Long.parseLong(timeout));

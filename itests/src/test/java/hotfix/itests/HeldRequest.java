@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import hotfix.runtime.api.QuiesceGate;
 
 /**
- * A unit of work that has entered the gate on its own thread and stays inside until closed,
- * as a slow HTTP request would.
+ * A unit of work on its own thread that stays open until closed, as a slow HTTP request would,
+ * pinned to the bundles it called into first.
  */
 final class HeldRequest implements AutoCloseable {
 
@@ -22,10 +22,13 @@ final class HeldRequest implements AutoCloseable {
     private final CountDownLatch inside = new CountDownLatch(1);
     private final CountDownLatch finish = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Runnable touch;
     private final Thread thread;
 
-    HeldRequest(QuiesceGate gate, String name) throws InterruptedException {
+    /** @param touch what the unit calls first: the services of the bundles it is pinned to */
+    HeldRequest(QuiesceGate gate, String name, Runnable touch) throws InterruptedException {
         this.gate = gate;
+        this.touch = touch;
         thread = new Thread(this::work, name);
         thread.start();
         assertTrue("the request did not enter the gate", inside.await(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -35,6 +38,7 @@ final class HeldRequest implements AutoCloseable {
         try {
             gate.enter();
             try {
+                touch.run();
                 inside.countDown();
                 if (!finish.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("never told to finish");

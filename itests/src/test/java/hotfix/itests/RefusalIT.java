@@ -163,7 +163,7 @@ public class RefusalIT extends HotfixTestSupport {
     @Test
     public void aCallThatDoesNotFinishInTimeAbortsTheHotfixAndReopensTheGate() throws Exception {
         HotfixReport report;
-        try (HeldRequest request = new HeldRequest(gate, "refusal-it-slow-request")) {
+        try (HeldRequest request = new HeldRequest(gate, "refusal-it-slow-request", () -> players.get("alice"))) {
             report = manager.install(jar(GOOD_FIX).toURI(),
                     HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(300)));
 
@@ -187,7 +187,7 @@ public class RefusalIT extends HotfixTestSupport {
         FutureTask<HotfixReport> first = new FutureTask<>(() -> manager.install(jar(GOOD_FIX).toURI(),
                 HotfixOptions.defaults().withDrainTimeout(Duration.ofSeconds(WAIT_SECONDS))));
         Thread installer = new Thread(first, "refusal-it-first-hotfix");
-        try (HeldRequest request = new HeldRequest(gate, "refusal-it-held-request")) {
+        try (HeldRequest request = new HeldRequest(gate, "refusal-it-held-request", () -> players.get("alice"))) {
             // The first hotfix closes the gate and waits in quiesce for the request to leave.
             installer.start();
             awaitGateClosedBy(first);

@@ -123,11 +123,11 @@ public class ShellIT extends HotfixTestSupport {
     @Test
     public void aCallThatOutlastsTheTimeoutRefusesTheHotfixAndNamesTheThread() throws Exception {
         String answer;
-        try (HeldRequest request = new HeldRequest(gate, "shell-it-slow-request")) {
+        try (HeldRequest request = new HeldRequest(gate, "shell-it-slow-request", () -> players.get("alice"))) {
             answer = fails("hotfix:install --timeout 300 " + quoted(jar(FIX).getPath()));
         }
 
-        assertTrue(answer, answer.startsWith("refused: calls in flight did not finish within 300 ms"));
+        assertTrue(answer, answer.startsWith("refused: units of work in " + ECONOMY + " did not finish within 300 ms"));
         assertTrue(answer, answer.contains("\nreason:  DRAIN_TIMEOUT\n"));
         assertTrue(answer, answer.contains("'shell-it-slow-request'"));
         assertFalse("the gate was left closed", gate.isClosed());

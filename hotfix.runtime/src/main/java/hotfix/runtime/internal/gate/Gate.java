@@ -2,88 +2,34 @@ package hotfix.runtime.internal.gate;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import hotfix.runtime.api.QuiesceGate;
 
 /**
- * The quiesced window. Every thread counts its own depth in its own {@link Entry}, so entering
- * and leaving touch no shared cache line, and a drain sums the entries: a per-thread count is
- * exact where a striped {@code LongAdder} is not (one call's increment and decrement may land
- * in different cells).
+ * Units of work and the versions they are pinned to. A unit of work (an HTTP request, an explicit
+ * unit, or one outermost proxied call) is pinned to a bundle's {@link Lineage generation} at its
+ * first call into that bundle, and each later call it makes there goes to that generation.
  * <p>
- * Ordering: a caller writes its depth, then reads {@code closed}; the controller writes
- * {@code closed}, then reads the depths. Both are volatile, so either the caller sees the gate
- * closed and backs out, or the controller sees the caller inside and waits for it.
- * <p>
- * A unit of work that outlives its thread (an asynchronous HTTP request) is a {@link Unit}:
- * counted from {@link #begin(String)}, which its thread calls from inside, until it is closed,
- * on any thread. See {@link #inFlight()} for how the two counts are read together.
+ * Nothing is shared on the callers' path: each thread keeps its unit's pins in its own
+ * {@link Entry}, and a hotfix that must know which units are pinned to a version walks them. A
+ * hotfix that holds nothing only advances a generation; one that must copy state or redefine
+ * classes {@linkplain #quiesce(Lineage, Duration, Duration) holds} new calls into one bundle, and
+ * waits only for the units pinned to it.
  */
 public final class Gate implements QuiesceGate {
 
-    /*
-     * How long waiting callers (and the drain) spin, then yield, before they park in short
-     * timed naps. Held callers that keep spinning take the CPU from the calls the drain waits
-     * for: with 4 busy callers on 2 cores, 64 spins and 256 yields gave a median pause of 4.1
-     * to 5.1 ms, 32 and 8 gave 2.4 to 2.6 ms (HotfixIT's ten cycles under load, two runs each).
-     */
-    private static final int SPINS = 32;
-    private static final int YIELDS = 8;
-    private static final long PARK_NANOS = 50_000;
-    /**
-     * How long a held caller parks at most before it looks again: {@link #open()} unparks every
-     * held caller at once, so this only bounds a wake-up that was missed. Short naps (the
-     * drain's {@link #PARK_NANOS}) would wake hundreds of held threads 20,000 times a second.
-     */
-    private static final long HELD_PARK_NANOS = 10_000_000;
-    /** Dead threads' entries are swept once every this many registrations, not at each. */
-    private static final int SWEEP_EVERY = 64;
-
-    private final ThreadLocal<Entry> entries = ThreadLocal.withInitial(this::register);
-    private final ConcurrentLinkedQueue<Entry> registry = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicInteger registrations = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
-    /** The units inside; counted by walking them, never by size(), which is a striped count. */
-    private final Set<Unit> units = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
-    /**
-     * The thread that closed the gate, until it opens it: it is never held. A state handover
-     * that calls a sibling service of its own bundle goes through that service's held proxy, on
-     * the controller's thread; holding it would wait for the only thread that can open.
-     */
-    private volatile Thread controller;
-
-    /**
-     * One thread's place in the gate. {@code depth} counts its levels, held or passing, and is
-     * read by the controller; {@code heldFrom} is the depth of its first held level (0: none)
-     * and is the owner's alone.
-     */
-    static final class Entry {
-        final WeakReference<Thread> thread;
-        volatile int depth;
-        int heldFrom;
-
-        Entry(Thread thread) {
-            this.thread = new WeakReference<>(thread);
-        }
-    }
-
-    /*
-     * Only the first store of a thread's entry needs a full fence (it must be visible before
-     * the thread reads 'closed'). Nested levels keep the depth above zero, so their stores may
-     * be opaque; the last leave is a release store, so the call's effects are visible to the
-     * controller that sees zero.
-     */
     private static final VarHandle DEPTH;
 
     static {
@@ -94,96 +40,86 @@ public final class Gate implements QuiesceGate {
         }
     }
 
-    @Override
-    public void enter() {
-        Entry entry = entries.get();
-        int depth = entry.depth;
-        if (entry.heldFrom > 0) {
-            DEPTH.setOpaque(entry, depth + 1);
-            return;
-        }
-        // First held level of this thread. Levels below it, if any, passed a proxy that is not
-        // held: they grant no reentrancy, or a call could reach what is being swapped while the
-        // gate is closed.
-        entry.depth = depth + 1;
-        entry.heldFrom = depth + 1;
-        if (closed && Thread.currentThread() != controller) {
-            awaitOpen(entry, depth + 1);
+    /** How long a hotfix that waits for units sleeps between two looks, once it has spun. */
+    private static final long LOOK_NANOS = 50_000;
+    private static final int SPINS = 32;
+    /** How far past its deadline a hold is, for the held callers, if its controller never released it. */
+    private static final long HOLD_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final ThreadLocal<Entry> entries = ThreadLocal.withInitial(this::register);
+    private final Set<Entry> registry = ConcurrentHashMap.newKeySet();
+    private final ReferenceQueue<Thread> dead = new ReferenceQueue<>();
+    /** Units of work that outlive their threads, while open. */
+    private final Set<Unit> units = ConcurrentHashMap.newKeySet();
+    private final Map<String, Lineage> lineages = new ConcurrentHashMap<>();
+    private final AtomicInteger holding = new AtomicInteger();
+    /** The versions being retired now: by lineage, the generation whose units are waited for. */
+    private final Map<Lineage, Integer> retiring = new ConcurrentHashMap<>();
+
+    /**
+     * One thread's place: how deep it is in units of work and proxied calls (its unit ends when
+     * this returns to 0), and the pins of the unit it works for: its own, or those of a unit that
+     * outlives it. Forgotten once its thread is collected.
+     */
+    static final class Entry extends WeakReference<Thread> {
+        final Pins own = new Pins(false);
+        /** The owner's alone. */
+        Pins pins = own;
+        /** Written by the owner only; read by {@link #inFlight()}. */
+        int depth;
+
+        Entry(Thread thread, ReferenceQueue<Thread> queue) {
+            super(thread, queue);
         }
     }
 
+    /** @return the versions of the bundle with this symbolic name, the same object every time */
+    public Lineage lineage(String symbolicName) {
+        return lineages.computeIfAbsent(symbolicName, Lineage::new);
+    }
+
+    // ---- the callers' side: one thread-local lookup, and a look at the pins ----
+
     /**
-     * Enters for a later part of a unit of work that is inside (the dispatch of an asynchronous
-     * request, on whatever thread): like a nested call, it passes a closed gate, for the drain
-     * waits for that unit, and holding a part of it would make the drain wait for itself. For a
-     * unit that is closed, this is {@link #enter()}. Matched by {@link #leave()}.
+     * Enters a proxied call into a bundle: the call is part of the caller's unit of work, or a
+     * unit of its own if the caller is in none. Waits only while the bundle is held and the unit is
+     * not pinned to it yet. Matched by {@link #leave()}.
+     *
+     * @return the generation of the bundle the call goes to
+     */
+    public int enter(Lineage lineage) {
+        Entry entry = entries.get();
+        DEPTH.setOpaque(entry, entry.depth + 1);
+        Pins pins = entry.pins;
+        int generation = pins.generationOf(lineage);
+        if (generation < 0) {
+            generation = pins.pin(lineage, Thread.currentThread());
+            if (generation == Pins.NONE) {
+                generation = lineage.pinWhenReleased(pins);
+            }
+        }
+        return generation;
+    }
+
+    /** Enters a unit of work, or a nested level of the one this thread is in; never waits. */
+    @Override
+    public void enter() {
+        Entry entry = entries.get();
+        DEPTH.setOpaque(entry, entry.depth + 1);
+    }
+
+    /**
+     * Enters a later part of a unit of work that outlives its threads (the dispatch of an
+     * asynchronous request, on whatever thread): its calls are pinned as the unit's. Matched by
+     * {@link #leave()}.
      */
     public void enter(Unit unit) {
         Entry entry = entries.get();
         int depth = entry.depth;
-        if (entry.heldFrom > 0) {
-            DEPTH.setOpaque(entry, depth + 1);
-            return;
+        if (depth == 0 && unit.isOpen()) {
+            entry.pins = unit.pins;
         }
-        entry.depth = depth + 1;
-        entry.heldFrom = depth + 1;
-        // read after the depth is written: a unit closed since is no way through (see inFlight())
-        if (!unit.isOpen() && closed && Thread.currentThread() != controller) {
-            awaitOpen(entry, depth + 1);
-        }
-    }
-
-    /**
-     * Begins a unit of work that outlives the calling thread's stay in the gate: it is counted
-     * inside until {@link Unit#close()}, which any thread may call. Like {@link #enter()}, it
-     * waits at a closed gate unless the calling thread is inside already.
-     *
-     * @param what what the unit is, as a drain that gives up on it names it
-     */
-    public Unit begin(String what) {
-        enter();
-        try {
-            Unit unit = new Unit(this, what, Thread.currentThread().getName(), System.nanoTime());
-            units.add(unit);
-            return unit;
-        } finally {
-            leave();
-        }
-    }
-
-    /** Stops counting a unit: {@link Unit#close()}, once. */
-    void end(Unit unit) {
-        units.remove(unit);
-    }
-
-    /**
-     * Enters without ever waiting: for calls that must be counted, so that a drain waits for
-     * them, but must not be held, because they do not enter what is being replaced.
-     */
-    public void enterPassing() {
-        Entry entry = entries.get();
-        int depth = entry.depth;
-        if (depth == 0) {
-            entry.depth = 1;
-        } else {
-            DEPTH.setOpaque(entry, depth + 1);
-        }
-    }
-
-    /**
-     * Makes the level the caller just entered with {@link #enterPassing()} a held one: it waits
-     * at a closed gate, unless a level below it is held already (reentrancy).
-     */
-    public void holdHere() {
-        Entry entry = entries.get();
-        if (entry.heldFrom > 0) {
-            return;
-        }
-        int depth = entry.depth;
-        entry.heldFrom = depth;
-        if (closed && Thread.currentThread() != controller) {
-            awaitOpen(entry, depth);
-        }
+        DEPTH.setOpaque(entry, depth + 1);
     }
 
     @Override
@@ -193,230 +129,266 @@ public final class Gate implements QuiesceGate {
         if (depth <= 0) {
             throw new IllegalStateException("leave() without enter() on thread " + Thread.currentThread().getName());
         }
-        int left = depth - 1;
-        if (left < entry.heldFrom) {
-            entry.heldFrom = 0;
+        if (depth == 1) {
+            // the unit ends: its pins end with it, before it counts as gone
+            entry.own.clear();
+            entry.pins = entry.own;
         }
-        if (left == 0) {
-            DEPTH.setRelease(entry, 0);
-        } else {
-            DEPTH.setOpaque(entry, left);
+        DEPTH.setOpaque(entry, depth - 1);
+    }
+
+    /**
+     * Begins a unit of work that outlives the calling thread's stay (an asynchronous request): it
+     * keeps the versions the thread's unit reached so far, and those it reaches later on any thread
+     * ({@link #enter(Unit)}), until {@link Unit#close()}, which any thread may call.
+     *
+     * @param what what the unit is, as a hotfix that gives up waiting for it names it
+     */
+    public Unit begin(String what) {
+        Entry entry = entries.get();
+        Unit unit = new Unit(this, what, Thread.currentThread().getName(), System.nanoTime());
+        unit.pins.copyFrom(entry.pins);
+        units.add(unit);
+        if (entry.depth > 0) {
+            entry.pins = unit.pins;
         }
+        return unit;
+    }
+
+    /** Stops counting a unit: {@link Unit#close()}, once. */
+    void end(Unit unit) {
+        units.remove(unit);
+        unit.pins.clear();
     }
 
     @Override
     public void checkpoint() {
-        if (!closed || Thread.currentThread() == controller) {
-            return;
+        Pins pins = entries.get().pins;
+        if (!pins.isEmpty()) {
+            pins.clear();
         }
-        Entry entry = entries.get();
-        awaitOpen(entry, entry.depth);
     }
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return holding.get() > 0;
     }
 
-    /**
-     * Counts the threads inside, and the units of work that outlive their threads (an
-     * asynchronous request until it completes). The units are read before and after the threads.
-     * After: a unit begun by a thread inside is there before the thread leaves, so a controller
-     * that saw the thread leave sees the unit. Before: a thread that passed a closed gate for a
-     * unit ({@link #enter(Unit)}) saw the unit open after it wrote its depth; if the unit closed
-     * after the threads were read, it was still there when the units were read first.
-     *
-     * @return how many are inside the gate at this moment
-     */
+    /** @return the threads in a unit of work or a proxied call now, and the units that outlive their threads */
     @Override
     public int inFlight() {
-        int unitsBefore = openUnits();
         int inside = 0;
         for (Entry entry : registry) {
-            if (entry.depth > 0) {
+            if ((int) DEPTH.getOpaque(entry) > 0) {
                 inside++;
             }
         }
-        return inside + Math.max(unitsBefore, openUnits());
+        return inside + units.size();
     }
 
-    private int openUnits() {
-        int open = 0;
-        for (Unit unit : units) {
-            open++;
-        }
-        return open;
+    /** @return how many threads the gate knows now; those that died are forgotten as new ones register */
+    int threadsKnown() {
+        return registry.size();
     }
 
-    /** @return how many callers wait at the closed gate now */
-    public int waiting() {
-        return waiting.get();
+    // ---- the controller's side ----
+
+    /** Moves the calls that pin {@code lineage} from now on to generation {@code next}. */
+    public void advance(Lineage lineage, int next) {
+        lineage.advance(next);
     }
 
     /**
-     * Closes the gate and waits for the calls inside to finish, except the caller's own.
+     * Holds new calls into a bundle, and waits until no unit of work is pinned to it, except the
+     * caller's own. Units pinned to it finish; new calls into it wait, and nothing else does.
      * <p>
-     * If the calls inside stop making progress while callers are held, an inside call may be
-     * waiting for one of the held ones (a pool that runs handlers on another thread, an
-     * executor): the gate then opens for a moment to let the held calls through, and tries
-     * again, until the deadline.
+     * If the units pinned to it do not change for {@code stall} while callers are held, one of
+     * those units may be waiting for a held caller (a pool that runs handlers on another thread,
+     * an executor): the held callers are let through to the version that serves, and the hold
+     * begins again, until the deadline.
      *
-     * @param deadline how long to try in all
-     * @param stall    how long the count inside may stay unchanged, with callers held, before
-     *                 the held callers are let through
-     * @return the outcome; when it is not {@link Drain#drained()}, the gate is open again
+     * @return the outcome; when it is not {@link Drain#drained()}, the lineage is released
      */
-    public Drain closeAndDrain(Duration deadline, Duration stall) {
+    public Drain quiesce(Lineage lineage, Duration deadline, Duration stall) {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
-        int releases = 0;
         Entry own = entries.get();
-        int ownDepth = own.depth;
-        own.depth = 0;
-        controller = Thread.currentThread();
-        try {
-            while (true) {
-                closed = true;
-                int inside = inFlight();
-                long lastChange = System.nanoTime();
-                int spins = 0;
-                while (inside > 0) {
-                    long now = System.nanoTime();
-                    if (now - end >= 0) {
-                        List<String> threads = threadsInside();
-                        open();
-                        return new Drain(false, releases, threads, Duration.ofNanos(now - start));
-                    }
-                    if (waiting.get() > 0 && now - lastChange >= stall.toNanos()) {
-                        break;
-                    }
-                    backOff(spins++);
-                    int count = inFlight();
-                    if (count != inside) {
-                        inside = count;
-                        lastChange = System.nanoTime();
-                    }
-                }
-                if (inside == 0) {
-                    return new Drain(true, releases, List.of(), Duration.ofNanos(System.nanoTime() - start));
-                }
-                // Stalled with callers held: let them through, then close again.
+        lineage.hold(Thread.currentThread(), end + HOLD_MARGIN_NANOS);
+        holding.incrementAndGet();
+        Map<Object, Long> firstSeen = new IdentityHashMap<>();
+        List<Object> pinned = pinned(lineage, Integer.MAX_VALUE, own);
+        long lastChange = start;
+        int releases = 0;
+        int spins = 0;
+        while (!pinned.isEmpty()) {
+            long now = System.nanoTime();
+            for (Object holder : pinned) {
+                firstSeen.putIfAbsent(holder, now);
+            }
+            if (now - end >= 0) {
+                release(lineage);
+                return new Drain(false, releases, describe(pinned, firstSeen, now), Duration.ofNanos(now - start));
+            }
+            if (lineage.waiting() > 0 && now - lastChange >= stall.toNanos()) {
                 releases++;
-                closed = false;
-                long letThrough = System.nanoTime() + stall.toNanos();
-                int rounds = 0;
-                while (waiting.get() > 0 && System.nanoTime() - letThrough < 0) {
-                    backOff(rounds++);
-                }
+                lineage.letThrough(stall.toNanos());
+                lastChange = System.nanoTime();
             }
-        } finally {
-            own.depth = ownDepth;
+            pause(spins++);
+            List<Object> next = pinned(lineage, Integer.MAX_VALUE, own);
+            if (!sameHolders(next, pinned)) {
+                lastChange = System.nanoTime();
+            }
+            pinned = next;
         }
+        return new Drain(true, releases, List.of(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** Opens the gate: held callers go on, woken now rather than at their next look. */
-    public void open() {
-        closed = false;
-        controller = null;
-        for (Thread thread : parked) {
-            LockSupport.unpark(thread);
+    /** Stops holding new calls into a bundle: they go on, to whatever generation serves now. */
+    public void release(Lineage lineage) {
+        if (lineage.isHeld()) {
+            lineage.release();
+            holding.decrementAndGet();
         }
     }
 
     /**
-     * @return the threads inside the gate, each with where it is (its top frames), and the units
-     *         of work that outlive their threads, each with what it is and since when
+     * Waits, at most {@code deadline}, until no unit of work is pinned to {@code generation} of a
+     * bundle or an earlier one, as a version retires once its last unit has left.
+     *
+     * @return the units still pinned at the deadline, each with where it is and since when; empty
+     *         if none is
      */
-    public List<String> threadsInside() {
-        List<String> threads = new ArrayList<>();
-        for (Entry entry : registry) {
-            Thread thread = entry.thread.get();
-            if (entry.depth > 0 && thread != null) {
-                StringBuilder where = new StringBuilder("'").append(thread.getName()).append("'");
-                StackTraceElement[] stack = thread.getStackTrace();
-                for (int i = 0, shown = 0; i < stack.length && shown < 3; i++) {
-                    if (!stack[i].getClassName().startsWith("hotfix.runtime.internal.")
-                            && !stack[i].getClassName().startsWith("java.")) {
-                        where.append(shown == 0 ? " at " : " < ").append(stack[i]);
-                        shown++;
-                    }
-                }
-                threads.add(where.toString());
-            }
-        }
-        long now = System.nanoTime();
-        for (Unit unit : units) {
-            threads.add(unit.describe(now));
-        }
-        return threads;
-    }
-
-    /**
-     * Waits at the closed gate out of the count, and returns counted at {@code depth}. A caller
-     * stops counting as waiting only once it counts as inside again: a drain that lets held
-     * callers through and then sees none waiting must find them inside, or it closes on them
-     * before they are counted and holds them again, release after release.
-     */
-    private void awaitOpen(Entry entry, int depth) {
-        waiting.incrementAndGet();
-        Thread self = Thread.currentThread();
-        boolean interrupted = false;
+    public List<String> awaitUnpinned(Lineage lineage, int generation, Duration deadline) {
+        retiring.put(lineage, generation);
         try {
-            do {
-                entry.depth = 0;
-                int spins = 0;
-                while (closed) {
-                    // an interrupted thread's park returns at once: keep the interrupt for later
-                    interrupted |= Thread.interrupted();
-                    if (spins < SPINS + YIELDS) {
-                        backOff(spins++);
-                    } else {
-                        parked.add(self);
-                        if (closed) {
-                            LockSupport.parkNanos(this, HELD_PARK_NANOS);
-                        }
-                        parked.remove(self);
-                    }
-                }
-                entry.depth = depth;
-            } while (closed);
+            return awaitUnpinnedNow(lineage, generation, deadline);
         } finally {
-            waiting.decrementAndGet();
-            if (interrupted) {
-                self.interrupt();
-            }
+            retiring.remove(lineage);
         }
     }
 
-    private static void backOff(int round) {
+    private List<String> awaitUnpinnedNow(Lineage lineage, int generation, Duration deadline) {
+        long start = System.nanoTime();
+        Entry own = entries.get();
+        Map<Object, Long> firstSeen = new IdentityHashMap<>();
+        int spins = 0;
+        while (true) {
+            List<Object> pinned = pinned(lineage, generation, own);
+            long now = System.nanoTime();
+            if (pinned.isEmpty()) {
+                return List.of();
+            }
+            for (Object holder : pinned) {
+                firstSeen.putIfAbsent(holder, now);
+            }
+            if (now - start >= deadline.toNanos()) {
+                return describe(pinned, firstSeen, now);
+            }
+            pause(spins++);
+        }
+    }
+
+    /** @return the units of work pinned to any version of the bundle now, each with where it is */
+    public List<String> pinnedTo(Lineage lineage) {
+        return describe(pinned(lineage, Integer.MAX_VALUE, null), Map.of(), System.nanoTime());
+    }
+
+    /** @return the units of work that a retiring version waits for now, each with the bundle and where it is */
+    public List<String> retiring() {
+        List<String> units = new ArrayList<>();
+        retiring.forEach((lineage, generation) -> describe(pinned(lineage, generation, null), Map.of(),
+                System.nanoTime()).forEach(unit -> units.add(lineage.name() + ": " + unit)));
+        return units;
+    }
+
+    private List<Object> pinned(Lineage lineage, int generation, Entry except) {
+        List<Object> holders = new ArrayList<>();
+        for (Entry entry : registry) {
+            if (entry != except && entry.own.pinsAtOrBefore(lineage, generation)) {
+                holders.add(entry);
+            }
+        }
+        for (Unit unit : units) {
+            if (except != null && except.pins == unit.pins) {
+                continue;
+            }
+            if (unit.pins.pinsAtOrBefore(lineage, generation)) {
+                holders.add(unit);
+            }
+        }
+        return holders;
+    }
+
+    private static boolean sameHolders(List<Object> a, List<Object> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each unit waited for: the thread and where it is (its top frames), or what the unit is, and since when. */
+    private static List<String> describe(List<Object> holders, Map<Object, Long> firstSeen, long now) {
+        List<String> described = new ArrayList<>();
+        for (Object holder : holders) {
+            if (holder instanceof Unit unit) {
+                described.add(unit.describe(now));
+                continue;
+            }
+            Thread thread = ((Entry) holder).get();
+            if (thread == null) {
+                continue;
+            }
+            StringBuilder where = new StringBuilder("'").append(thread.getName()).append("'");
+            StackTraceElement[] stack = thread.getStackTrace();
+            for (int i = 0, shown = 0; i < stack.length && shown < 3; i++) {
+                String type = stack[i].getClassName();
+                if (!type.startsWith("hotfix.runtime.internal.") && !type.startsWith("java.")
+                        && !type.startsWith("jdk.")) {
+                    where.append(shown == 0 ? " at " : " < ").append(stack[i]);
+                    shown++;
+                }
+            }
+            Long seen = firstSeen.get(holder);
+            if (seen != null) {
+                where.append(", in it for at least ").append(TimeUnit.NANOSECONDS.toMillis(now - seen)).append(" ms");
+            }
+            described.add(where.toString());
+        }
+        return described;
+    }
+
+    private static void pause(int round) {
         if (round < SPINS) {
             Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
         } else {
-            LockSupport.parkNanos(PARK_NANOS);
+            LockSupport.parkNanos(LOOK_NANOS);
         }
     }
 
     private Entry register() {
-        Entry entry = new Entry(Thread.currentThread());
-        registry.add(entry);
-        // Forget threads that died: their entries can only be empty, and would otherwise pile up.
-        // A sweep walks every entry, so it runs once per SWEEP_EVERY registrations, not at each.
-        if (registrations.incrementAndGet() % SWEEP_EVERY == 0) {
-            registry.removeIf(e -> e.thread.get() == null);
+        // forget the threads that died since the last registration: only they are on the queue
+        for (Object gone = dead.poll(); gone != null; gone = dead.poll()) {
+            registry.remove(gone);
         }
+        Entry entry = new Entry(Thread.currentThread(), dead);
+        registry.add(entry);
         return entry;
     }
 
     /**
-     * The outcome of {@link Gate#closeAndDrain(Duration, Duration)}.
+     * The outcome of {@link Gate#quiesce(Lineage, Duration, Duration)}.
      *
-     * @param drained  whether every call inside finished; the gate is then closed
-     * @param releases how many times held callers were let through because the drain stalled
-     * @param inside   when not drained, the threads still inside and where they were, and the
-     *                 units of work that outlive their threads
-     * @param took     how long the drain took
+     * @param drained  whether every unit pinned to the bundle finished; new calls into it are then held
+     * @param releases how many times held callers were let through because the wait stalled
+     * @param inside   when not drained, the units still pinned to the bundle: the thread and where
+     *                 it is, or what the unit is, and since when
+     * @param took     how long the wait took
      */
     public record Drain(boolean drained, int releases, List<String> inside, Duration took) {
     }

@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread that started it has left, and ends when its {@code AsyncContext} completes, on whatever
  * thread that happens. Later parts of it enter with {@link Gate#enter(Unit)}.
  * <p>
- * The gate counts a unit as one call inside and names it when a drain gives up; it is the handle
- * that the versions a unit of work is pinned to will hang on.
+ * The unit holds the versions it is pinned to, and a hotfix that waits for it names it.
  */
 public final class Unit implements AutoCloseable {
 
@@ -20,6 +19,8 @@ public final class Unit implements AutoCloseable {
     private final String thread;
     private final long begun;
     private final AtomicBoolean open = new AtomicBoolean(true);
+    /** The versions the unit is pinned to, whichever thread works for it. */
+    final Pins pins = new Pins(true);
 
     Unit(Gate gate, String what, String thread, long begun) {
         this.gate = gate;
@@ -41,7 +42,7 @@ public final class Unit implements AutoCloseable {
         }
     }
 
-    /** @return what the unit is, on which thread it began and how long ago, for a drain that gave up on it */
+    /** @return what the unit is, on which thread it began and how long ago, for a hotfix that gave up on it */
     String describe(long now) {
         return what + ", begun on '" + thread + "' " + TimeUnit.NANOSECONDS.toMillis(now - begun) + " ms ago";
     }

@@ -17,6 +17,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import hotfix.runtime.api.StateTransfer;
 import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.gate.Lineage;
 
 /**
  * One mediated service: the hidden original, the proxy registered in its place, and the
@@ -34,6 +35,8 @@ import hotfix.runtime.internal.gate.Gate;
 public final class Mediated {
 
     private final Gate gate;
+    /** The versions of the bundle that registered the original, which every hotfix of it moves on. */
+    private final Lineage lineage;
     private final ProxyFactory proxies;
     private final List<Class<?>> interfaces;
     private final Uses uses;
@@ -43,7 +46,6 @@ public final class Mediated {
      */
     private final Map<Object, Binding> bindings = new IdentityHashMap<>(); // guarded by this
     private volatile ServiceReference<?> original;
-    private boolean held; // guarded by this
     /** Set when the runtime stops: bindings let go of are released only by {@link #releaseAll()}. */
     private boolean detached; // guarded by this
     private final List<Binding> released = new ArrayList<>(); // guarded by this
@@ -92,6 +94,8 @@ public final class Mediated {
         this.original = original;
         this.interfaces = List.copyOf(interfaces);
         this.gate = gate;
+        Bundle registrant = original.getBundle();
+        this.lineage = gate.lineage(registrant == null ? "" : registrant.getSymbolicName());
         this.proxies = proxies;
         this.uses = uses;
     }
@@ -145,7 +149,7 @@ public final class Mediated {
                 uses.remove(from, consumer);
                 return null;
             }
-            ProxySlot slot = new ProxySlot(gate, service);
+            ProxySlot slot = new ProxySlot(gate, lineage, service);
             Object made;
             try {
                 made = proxies.create(interfaces, slot);
@@ -155,7 +159,6 @@ public final class Mediated {
             }
             synchronized (this) {
                 if (from == original) {
-                    slot.hold(held);
                     slot.watch(watched.get(consumer));
                     bindings.put(made, new Binding(consumer, context, slot, made, from, service));
                     return made;
@@ -244,10 +247,17 @@ public final class Mediated {
         return proxy;
     }
 
-    /** Sets whether calls through this service's proxies wait while the gate is closed; also for later consumers. */
-    public synchronized void hold(boolean hold) {
-        held = hold;
-        bindings.values().forEach(binding -> binding.slot.hold(hold));
+    /** @return the versions of the bundle that registered this service */
+    public Lineage lineage() {
+        return lineage;
+    }
+
+    /**
+     * Forgets the targets of the generations before the current one: the old version retires, and
+     * a unit of work still pinned to it moves on to the new one at its next call.
+     */
+    public synchronized void forgetOlder() {
+        bindings.values().forEach(binding -> binding.slot.forgetOlder());
     }
 
     /**
@@ -510,11 +520,12 @@ public final class Mediated {
         }
 
         /**
-         * Publishes the move: every binding's slot points at its new object (one write each),
-         * and consumers that bind from now on get the new original. Only in the window, after
-         * {@link #complete()}. The old objects are released when the old version stops.
+         * Publishes the move: every binding's slot has its new object as the target of
+         * {@code generation} (one write each), and consumers that bind from now on get the new
+         * original. Units of work pinned to the generation before go on calling the old objects,
+         * which are released when the old version stops. After {@link #complete()}.
          */
-        public void publish() {
+        public void publish(int generation) {
             List<Binding> stale = new ArrayList<>();
             synchronized (Mediated.this) {
                 original = to;
@@ -525,7 +536,7 @@ public final class Mediated {
                         awaitingMove.add(new Binding(binding.consumer, binding.context, null, null, to,
                                 moved.getValue()));
                     } else if (bindings.get(binding.proxy) == binding) {
-                        binding.slot.retarget(moved.getValue());
+                        binding.slot.publish(moved.getValue(), generation);
                         binding.from = to;
                         binding.service = moved.getValue();
                     } else {

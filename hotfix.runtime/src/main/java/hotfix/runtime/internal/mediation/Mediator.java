@@ -21,6 +21,7 @@ import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
 
 import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.gate.Lineage;
 import hotfix.runtime.internal.log.RuntimeLog;
 
 /**
@@ -314,15 +315,29 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
     }
 
     /**
-     * Moves a proxy to a staged service: one volatile write per consumer's slot. Only inside the
-     * quiesced window, after {@link Mediated.Move#complete()}.
+     * Moves a proxy to a staged service as the target of {@code generation}: one volatile write
+     * per consumer's slot. After {@link Mediated.Move#complete()}; the lineage advances to the
+     * generation once every proxy of the hotfix has it.
      */
-    public void retarget(Mediated mediated, Mediated.Move move) {
+    public void retarget(Mediated mediated, Mediated.Move move, int generation) {
         claimed.add(move.to());
         originalsById.put(move.to().getProperty(Constants.SERVICE_ID), move.to());
         byOriginal.remove(mediated.original());
-        move.publish();
+        move.publish(generation);
         byOriginal.put(move.to(), mediated);
+    }
+
+    /** @return the versions of a bundle, as the units of work that call into it see them */
+    public Lineage lineage(Bundle bundle) {
+        return gate.lineage(bundle.getSymbolicName());
+    }
+
+    /**
+     * Forgets the old targets of every proxy of a bundle's versions: its old version retires, and
+     * units of work still pinned to it move on to the new one.
+     */
+    public void forgetOlder(Lineage lineage) {
+        byOriginal.values().stream().filter(mediated -> mediated.lineage() == lineage).forEach(Mediated::forgetOlder);
     }
 
     /**

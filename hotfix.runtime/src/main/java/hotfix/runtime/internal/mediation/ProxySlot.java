@@ -3,80 +3,106 @@ package hotfix.runtime.internal.mediation;
 import java.util.Objects;
 
 import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.gate.Lineage;
 
 /**
- * What a generated proxy delegates to: the current target and the gate. Public, with public
- * methods, because proxies are defined in class loaders of their own.
+ * What a generated proxy delegates to: the target of each live generation of the bundle behind
+ * it. Public, with public methods, because proxies are defined in class loaders of their own.
  * <p>
  * A proxy calls {@link #enter()}, invokes the returned target, and calls {@link #leave()} in a
- * {@code finally}. The target is read after entering, so a call counted inside the gate runs
- * wholly on one version: the controller moves the target only when the gate is drained.
+ * {@code finally}. The call goes to the generation its unit of work is pinned to: the newest one,
+ * or, between a hotfix's commit and the old version's retirement, the old one for units that
+ * reached it before the commit. The generation is pinned before the targets are read, and a
+ * commit writes the targets before it advances the generation, so a unit pinned to either finds
+ * its target.
  * <p>
- * A slot is held while a hotfix quiesces its service, and watched ({@link Outgoing}) while its
- * consumer bundle is a version being retired: one volatile read as a call enters, and one as it
- * leaves, tell it whether either is so.
+ * A slot is watched ({@link Outgoing}) while its consumer bundle is a version being retired: one
+ * volatile read as a call enters, and one as it leaves, tell whether it is so.
  */
 public final class ProxySlot {
 
-    private static final int HELD = 1;
     private static final int WATCHED = 2;
 
+    /** A generation's target, and the targets of older generations still live. */
+    private record Targets(Object target, int generation, Targets older) {
+
+        Object at(int pinned) {
+            for (Targets at = this; at != null; at = at.older) {
+                if (at.generation == pinned) {
+                    return at.target;
+                }
+            }
+            // pinned to a generation retired since: its later calls move on to the newest
+            return target;
+        }
+    }
+
     private final Gate gate;
-    private volatile Object target;
-    /** {@link #HELD}, {@link #WATCHED}, both or neither; written under this slot's lock. */
+    private final Lineage lineage;
+    private volatile Targets targets;
+    /** {@link #WATCHED} or 0; written under this slot's lock. */
     private volatile int mode;
     /** Set before {@link #WATCHED} is, and kept: a call that saw the bit may read it after. */
     private Outgoing outgoing;
 
-    public ProxySlot(Gate gate, Object target) {
+    /** A slot whose target serves the lineage's current generation. */
+    public ProxySlot(Gate gate, Lineage lineage, Object target) {
         this.gate = Objects.requireNonNull(gate, "gate");
-        this.target = Objects.requireNonNull(target, "target");
+        this.lineage = Objects.requireNonNull(lineage, "lineage");
+        this.targets = new Targets(Objects.requireNonNull(target, "target"), lineage.generation(), null);
     }
 
     /**
-     * Enters the gate and returns the target to call. Waits at a closed gate only while this
-     * slot is {@linkplain #hold(boolean) held}: calls to services a hotfix does not change are
-     * counted but never held.
-     * <p>
-     * Counted first, then asks whether it is held: a caller that reads "not held" is already
-     * counted, so a drain that holds this slot afterwards waits for it. (Reading first, a caller
-     * preempted between the read and its count would run on the old target unseen.)
+     * Enters the call, in its unit of work, and returns the target of the generation the unit is
+     * pinned to. Waits only while the bundle is held by a hotfix that copies its state and the
+     * unit has not reached it yet.
      */
     public Object enter() {
-        gate.enterPassing();
-        int now = mode;
-        if (now != 0) {
-            if ((now & HELD) != 0) {
-                gate.holdHere();
-            }
-            if ((now & WATCHED) != 0) {
-                outgoing.entered();
-            }
+        int generation = gate.enter(lineage);
+        if (mode != 0) {
+            outgoing.entered();
         }
-        return target;
+        Targets now = targets;
+        return now.generation == generation ? now.target : now.at(generation);
     }
 
-    /** Leaves the gate; called once for every {@link #enter()}. */
+    /** Leaves the call; called once for every {@link #enter()}. */
     public void leave() {
-        if ((mode & WATCHED) != 0) {
+        if (mode != 0) {
             outgoing.left();
         }
         gate.leave();
     }
 
-    /** @return the target calls go to now; the generated proxies' {@code toString} names it */
+    /** @return the target new units of work go to; the generated proxies' {@code toString} names it */
     public Object target() {
-        return target;
+        return targets.target;
     }
 
-    /** Points the proxy at a new target; only while the gate is drained, or before any call. */
-    public void retarget(Object newTarget) {
-        target = Objects.requireNonNull(newTarget, "newTarget");
+    /** @return the versions of the bundle whose services this slot stands for */
+    Lineage lineage() {
+        return lineage;
     }
 
-    /** Sets whether calls through this slot wait while the gate is closed. */
-    public synchronized void hold(boolean hold) {
-        mode = hold ? mode | HELD : mode & ~HELD;
+    /**
+     * Makes {@code newTarget} the target of {@code generation}, keeping the older targets for the
+     * units pinned to them: one write. The lineage advances to it only after every slot has it.
+     */
+    public synchronized void publish(Object newTarget, int generation) {
+        targets = new Targets(Objects.requireNonNull(newTarget, "newTarget"), generation, targets);
+    }
+
+    /** Forgets the targets of older generations: no unit is pinned to them any more, or it moves on. */
+    public synchronized void forgetOlder() {
+        Targets now = targets;
+        if (now.older != null) {
+            targets = new Targets(now.target, now.generation, null);
+        }
+    }
+
+    /** Replaces the target of the current generation, for a slot no call has used yet. */
+    public synchronized void retarget(Object newTarget) {
+        targets = new Targets(Objects.requireNonNull(newTarget, "newTarget"), targets.generation, targets.older);
     }
 
     /** Counts the calls through this slot in {@code calls} from now on; {@code null}: no longer. */
@@ -84,6 +110,6 @@ public final class ProxySlot {
         if (calls != null) {
             outgoing = calls;
         }
-        mode = calls != null ? mode | WATCHED : mode & ~WATCHED;
+        mode = calls != null ? WATCHED : 0;
     }
 }

@@ -100,8 +100,10 @@ final class Attempt {
             begin(location);
             mode.stage(location, undo);
             advance(Phase.STAGED, "stage");
-            closed = System.nanoTime();
-            mode.quiesce(options.drainTimeout(), undo);
+            long quiescing = System.nanoTime();
+            if (mode.quiesce(options.drainTimeout(), undo)) {
+                closed = quiescing;
+            }
             advance(Phase.QUIESCED, "quiesce");
             mode.commit(undo);
             advance(Phase.COMMITTED, "commit");
@@ -179,22 +181,24 @@ final class Attempt {
     /** Resume, journal, retire: past the point of no return. */
     private HotfixReport finish() {
         try {
-            pause = Duration.ofNanos(mode.resume() - closed);
-        } catch (RuntimeException e) {
-            pause = Duration.ofNanos(System.nanoTime() - closed);
+            long opened = mode.resume();
+            pause = closed == 0 ? Duration.ZERO : Duration.ofNanos(opened - closed);
+        } catch (Exception | LinkageError e) {
+            // Exception, not RuntimeException: application code may throw a checked one sneakily
+            pause = closed == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - closed);
             afterward("letting the held calls through", e);
         }
         stage("resume");
         HotfixReport facts = this.facts.build();
         Outcome outcome = undoes != 0 ? Outcome.ROLLED_BACK : Outcome.APPLIED;
         String message = (undoes != 0 ? "rolled back hotfix " + undoes + ": " : "applied: ") + facts.target() + " "
-                + facts.fromVersion() + " -> " + facts.toVersion() + ", " + mode.changed() + ", paused "
-                + micros(pause);
+                + facts.fromVersion() + " -> " + facts.toVersion() + ", " + mode.changed()
+                + (closed == 0 ? ", no call held" : ", new calls into it held for " + micros(pause));
         // Recorded before the old version goes: a restart after a crash in retire keeps the new one.
         boolean recorded = true;
         try {
             parts.journal().record(intent.with(report(outcome, Reason.NONE, message)));
-        } catch (RuntimeException e) {
+        } catch (Exception | LinkageError e) {
             recorded = false;
             notes.add("the journal could not record this " + (undoes != 0 ? "rollback" : "hotfix")
                     + ", so a restart will come back without it; the replaced version stays installed for that "
@@ -206,13 +210,17 @@ final class Attempt {
         if (recorded) {
             try {
                 mode.retire();
-            } catch (RuntimeException e) {
+            } catch (Exception | LinkageError e) {
                 afterward("retiring the old version", e);
             }
         }
         stage("retire");
-        parts.redefinitions().reload();
-        mode.remember(id);
+        try {
+            parts.redefinitions().reload();
+            mode.remember(id);
+        } catch (Exception | LinkageError e) {
+            afterward("remembering what was redefined, for a rollback", e);
+        }
         parts.log().info("Hotfix {}: {}", id, message);
         HotfixReport report = report(outcome, Reason.NONE, message);
         if (recorded && noteCount() > notesBefore) {
@@ -227,7 +235,7 @@ final class Attempt {
         return report;
     }
 
-    private void afterward(String step, RuntimeException e) {
+    private void afterward(String step, Throwable e) {
         notes.add(step + " failed after the point of no return, and the new version serves: " + e);
         parts.log().error("Hotfix {}: {} failed after the point of no return", id, step, e);
     }

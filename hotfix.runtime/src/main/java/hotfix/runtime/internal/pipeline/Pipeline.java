@@ -164,7 +164,7 @@ public final class Pipeline implements HotfixManager {
                 parts.journal().applied().size(), deploy == null ? "" : deploy.directory(),
                 deploy == null ? List.of() : deploy.problems(),
                 parts.instrumentation().map(Instrumentation::isRedefineClassesSupported).orElse(false),
-                parts.journal().unreadable());
+                parts.journal().unreadable(), parts.gate().retiring());
     }
 
     /** Lets the deploy directory watcher report through {@link #status()}. */

@@ -148,9 +148,10 @@ final class RedefineMode implements Stages {
     }
 
     @Override
-    public void quiesce(Duration timeout, Undo undo) throws Refusal {
-        window = new Window(parts.gate(), parts.mediator().servicesOf(target));
+    public boolean quiesce(Duration timeout, Undo undo) throws Refusal {
+        window = new Window(parts.gate(), parts.mediator().lineage(target));
         window.close(timeout, undo).ifPresent(notes::add);
+        return true;
     }
 
     /** The redefinition is the commit's last step: nothing after it could need it undone. */

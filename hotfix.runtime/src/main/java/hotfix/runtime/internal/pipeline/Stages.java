@@ -30,12 +30,18 @@ interface Stages {
     /** Stage: prepares everything that can be prepared with calls still running. */
     void stage(String location, Undo undo) throws Refusal;
 
-    /** Quiesce: holds new calls to what changes and drains the calls inside. */
-    void quiesce(Duration timeout, Undo undo) throws Refusal;
+    /**
+     * Quiesce, only where it must: when state is copied or classes are redefined, holds new calls
+     * into the target bundle and waits for the units of work in it. A change that shares its state,
+     * or has none, holds nothing.
+     *
+     * @return whether calls into the target are held from now until {@link #resume()}
+     */
+    boolean quiesce(Duration timeout, Undo undo) throws Refusal;
 
     /**
-     * Commit: makes the change, inside the quiesced window; a change that a later step of the
-     * commit could still have to undo pushes its undo first.
+     * Commit: makes the change; a change that a later step of the commit could still have to undo
+     * pushes its undo first.
      */
     void commit(Undo undo) throws Refusal;
 

@@ -24,6 +24,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.api.StateTransfer;
+import hotfix.runtime.internal.gate.Lineage;
 import hotfix.runtime.internal.inspect.InspectedJar;
 import hotfix.runtime.internal.inspect.JarBytes;
 import hotfix.runtime.internal.inspect.Refusal;
@@ -74,7 +75,12 @@ final class SwapMode implements Stages {
     private int startLevel;
     private ExportedClasses exported;
     private Bundle staged;
+    /** The versions of the target, and the generation the old version serves. */
+    private Lineage lineage;
+    private int from;
+    /** Set when calls into the target are held: the state is copied, or classes redefined. */
     private Window window;
+    private Duration drainTimeout;
     /** The calls the old version makes through its proxies, from the quiesce on. */
     private Outgoing outgoing;
 
@@ -308,36 +314,96 @@ final class SwapMode implements Stages {
                 + "with a ClassCastException: " + why + "; nothing was changed");
     }
 
-    /** Quiesce: holds new calls to the services being replaced and drains those inside. */
+    /**
+     * Quiesce, only if state is copied or classes of old exporters are redefined: then new calls
+     * into the target wait while the units of work in it finish. A swap whose state is shared, or
+     * that has none, holds nothing: units pinned to the old version finish there.
+     */
     @Override
-    public void quiesce(Duration timeout, Undo undo) throws Refusal {
-        // before the drain, which waits out every call begun before: from then on each is counted
+    public boolean quiesce(Duration timeout, Undo undo) throws Refusal {
+        // from now on, every call the old version makes through its proxies is counted
         outgoing = parts.mediator().watch(old);
         undo.push(() -> parts.mediator().unwatch(old));
-        List<Mediated> held = new ArrayList<>(matches.keySet());
-        held.addAll(parts.mediator().servicesOf(old));
-        window = new Window(parts.gate(), held);
-        window.close(timeout, undo).ifPresent(notes::add);
+        lineage = parts.mediator().lineage(old);
+        from = lineage.generation();
+        drainTimeout = timeout;
+        complete();
+        if (!copies()) {
+            return false;
+        }
+        hold(undo);
+        return true;
     }
 
-    /** Commit: hands state over, then points every proxy at the new version. */
-    @Override
-    public void commit(Undo undo) throws Refusal {
+    private void hold(Undo undo) throws Refusal {
+        window = new Window(parts.gate(), lineage);
+        window.close(drainTimeout, undo).ifPresent(notes::add);
+    }
+
+    /** Gets the new objects for the consumers that got a proxy since stage. */
+    private void complete() throws Refusal {
         for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
             try {
-                move.getValue().complete(); // consumers that got the proxy since stage
+                move.getValue().complete();
             } catch (ProxyException e) {
                 throw notUp(staged, e);
             }
             checkFits(move.getKey(), move.getValue());
+        }
+    }
+
+    /**
+     * @return whether the swap must hold new calls into the target: it redefines classes of old
+     *         exporters, or an old object hands over state that it and its new object do not both
+     *         share
+     */
+    private boolean copies() {
+        if (!exported.classes().isEmpty()) {
+            return true;
+        }
+        for (Mediated.Move move : moves.values()) {
+            for (Map.Entry<Object, Object> pair : move.pairs()) {
+                if (pair.getKey() instanceof StateTransfer before && !(shares(before) && shares(pair.getValue()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether an object says it shares its state; one that cannot say (it throws) copies it. */
+    private static boolean shares(Object service) {
+        try {
+            return service instanceof StateTransfer transfer && transfer.sharesState();
+        } catch (Exception | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Commit: hands state over, then makes every proxy's new target that of the next generation,
+     * and moves new units of work to it. Units pinned to the old version finish there.
+     */
+    @Override
+    public void commit(Undo undo) throws Refusal {
+        complete(); // consumers that got the proxy since the quiesce
+        if (window == null && copies()) {
+            // one of them copies state: rare, but the copy must miss nothing
+            hold(undo);
+            notes.add("calls into " + old.getSymbolicName() + " were held from the commit: a consumer bound since "
+                    + "the quiesce copies state");
+        }
+        for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
             for (Map.Entry<Object, Object> pair : move.getValue().pairs()) {
                 handOver(move.getKey(), pair.getKey(), pair.getValue());
             }
         }
         exported.redefine(parts.instrumentation(), undo);
+        int next = from + 1;
         for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
-            parts.mediator().retarget(move.getKey(), move.getValue());
+            parts.mediator().retarget(move.getKey(), move.getValue(), next);
         }
+        parts.gate().advance(lineage, next);
     }
 
     /** Hands one old object's state to the new object that takes its place; checkFits made sure it can. */
@@ -361,10 +427,10 @@ final class SwapMode implements Stages {
         }
     }
 
-    /** Resume: opens the window; the new version serves from here on, its services visible. */
+    /** Resume: lets held calls go on, if any were; the new version's services are visible from here on. */
     @Override
     public long resume() {
-        long opened = window.open();
+        long opened = window != null ? window.open() : System.nanoTime();
         parts.mediator().commit(staged);
         return opened;
     }
@@ -377,6 +443,7 @@ final class SwapMode implements Stages {
     @Override
     public void retire() {
         try {
+            awaitUnitsDone();
             awaitOldVersionDone();
         } finally {
             parts.mediator().unwatch(old);
@@ -406,6 +473,21 @@ final class SwapMode implements Stages {
             notes.add("the old revision of " + old.getSymbolicName() + " " + old.getVersion()
                     + " is pending removal and not refreshed: " + importers
                     + " are wired to it, and a refresh would restart them and drop their state");
+        }
+    }
+
+    /**
+     * Waits, at most {@link #RETIRE_GRACE}, until no unit of work is pinned to the old version,
+     * then forgets the old targets: a unit still pinned moves on to the new version at its next
+     * call, and the report names it.
+     */
+    private void awaitUnitsDone() {
+        List<String> staying = parts.gate().awaitUnpinned(lineage, from, RETIRE_GRACE);
+        parts.mediator().forgetOlder(lineage);
+        if (!staying.isEmpty()) {
+            notes.add("units of work still in the old version " + old.getSymbolicName() + " " + old.getVersion()
+                    + " " + RETIRE_GRACE.toSeconds() + " s after the commit moved on to the new version at their "
+                    + "next call: " + String.join("; ", staying));
         }
     }
 

@@ -1,72 +1,62 @@
 package hotfix.runtime.internal.pipeline;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import hotfix.runtime.api.Reason;
 import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.gate.Lineage;
 import hotfix.runtime.internal.inspect.Refusal;
-import hotfix.runtime.internal.mediation.Mediated;
 
 /**
- * The quiesced window of one attempt: new calls to the services that change are held at their
- * proxies, the gate closes and the calls inside drain; then the change is made, and the window
- * opens again.
+ * The quiesced window of one attempt, scoped to the bundle it changes: new calls into that bundle
+ * wait, the units of work already in it finish, then the change is made (state copied, classes
+ * redefined), and the calls go on. Calls into any other bundle are neither held nor waited for.
  */
 final class Window {
 
-    /** How long the count inside may stay unchanged, with callers held, before they are let through. */
+    /** How long the units in the bundle may stay unchanged, with callers held, before they are let through. */
     static final Duration STALL = Duration.ofMillis(100);
 
     private final Gate gate;
-    private final List<Mediated> held;
+    private final Lineage lineage;
 
-    /** @param held the services whose new calls wait while the window is closed */
-    Window(Gate gate, List<Mediated> held) {
+    Window(Gate gate, Lineage lineage) {
         this.gate = gate;
-        this.held = List.copyOf(held);
+        this.lineage = lineage;
     }
 
     /**
-     * Holds new calls, closes the gate and drains the calls inside. On success the gate stays
-     * closed, and its opening is on the undo stack.
+     * Holds new calls into the bundle and waits for the units of work in it. On success new calls
+     * stay held, and their release is on the undo stack.
      *
-     * @return a note for the report if the drain had to let held calls through to get quiet
-     * @throws Refusal DRAIN_TIMEOUT if the calls inside did not finish in time; nothing changed
+     * @return a note for the report if held calls had to be let through to get quiet
+     * @throws Refusal DRAIN_TIMEOUT if the units in the bundle did not finish in time; nothing changed
      */
     Optional<String> close(Duration timeout, Undo undo) throws Refusal {
-        hold(true);
-        undo.push(() -> hold(false));
-        Gate.Drain drain = gate.closeAndDrain(timeout, STALL);
+        Gate.Drain drain = gate.quiesce(lineage, timeout, STALL);
         if (!drain.drained()) {
-            throw new Refusal(Reason.DRAIN_TIMEOUT, "calls in flight did not finish within " + timeout.toMillis()
-                    + " ms" + (drain.releases() > 0 ? " (held calls were let through " + drain.releases()
-                            + " time(s) because the drain stalled)" : "")
-                    + "; still inside: " + String.join("; ", drain.inside())
-                    + ". Nothing was changed; retry with a longer drain timeout, or when the server is less busy");
+            throw new Refusal(Reason.DRAIN_TIMEOUT, "units of work in " + lineage.name()
+                    + " did not finish within " + timeout.toMillis() + " ms"
+                    + (drain.releases() > 0 ? " (held calls were let through " + drain.releases()
+                            + " time(s) because the wait stalled)" : "")
+                    + "; still in it: " + String.join("; ", drain.inside())
+                    + ". Nothing was changed, and the held calls went on to the old version; retry with a longer "
+                    + "drain timeout, or when those units are done");
         }
-        undo.push(gate::open);
+        undo.push(() -> gate.release(lineage));
         return drain.releases() == 0 ? Optional.empty()
-                : Optional.of("the drain stalled " + drain.releases()
+                : Optional.of("the wait for units in " + lineage.name() + " stalled " + drain.releases()
                         + " time(s) with calls held, and let them through to the old version before it succeeded");
     }
 
     /**
-     * Opens the gate and lets the held calls go on, to whatever their proxies now point at.
+     * Lets the held calls go on, to whatever generation serves now.
      *
-     * @return {@link System#nanoTime()} when the gate opened: the end of the pause
+     * @return {@link System#nanoTime()} when they were let go: the end of the pause
      */
     long open() {
-        gate.open();
-        long opened = System.nanoTime();
-        hold(false);
-        return opened;
-    }
-
-    private void hold(boolean holding) {
-        for (Mediated mediated : held) {
-            mediated.hold(holding);
-        }
+        gate.release(lineage);
+        return System.nanoTime();
     }
 }

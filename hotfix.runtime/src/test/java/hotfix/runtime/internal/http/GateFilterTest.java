@@ -20,6 +20,7 @@ import org.junit.rules.Timeout;
 import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
 import hotfix.runtime.internal.gate.Gate.Drain;
+import hotfix.runtime.internal.gate.Lineage;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -41,7 +42,7 @@ public class GateFilterTest {
     private final Exchange exchange = new Exchange();
 
     @Rule
-    public final TestThreads threads = new TestThreads(gate::open);
+    public final TestThreads threads = new TestThreads(() -> gate.release(gate.lineage("target")));
 
     @Test
     public void aRequestLeavesWhenItsDispatchReturns() throws Exception {
@@ -78,22 +79,45 @@ public class GateFilterTest {
         assertEquals(0, gate.inFlight());
     }
 
-    /** The request's own dispatch is what the drain waits for: holding it would hold the drain. */
+    /**
+     * An asynchronous request pinned to a bundle is what a quiesce of that bundle waits for: a
+     * later dispatch of it calls into the bundle unheld, as holding it would hold the quiesce.
+     */
     @Test
-    public void aDispatchOfTheRequestPassesTheGateItsUnitHoldsAndBeginsNoOther() throws Exception {
-        filter.doFilter(exchange.request(), null, (request, response) -> exchange.startAsync());
-        FutureTask<Drain> drain = new FutureTask<>(() -> gate.closeAndDrain(LONG, LONG));
-        threads.start("controller", drain::run);
-        TestThreads.awaitTrue(gate::isClosed, "the gate closes");
+    public void aLaterDispatchOfARequestPinnedToAHeldBundleGoesThroughAndTheQuiesceWaitsForItsEnd() throws Exception {
+        Lineage target = gate.lineage("target");
+        filter.doFilter(exchange.request(), null, (request, response) -> {
+            call(target);
+            exchange.startAsync();
+        });
+        FutureTask<Drain> quiesce = new FutureTask<>(() -> gate.quiesce(target, LONG, LONG));
+        threads.start("controller", quiesce::run);
+        TestThreads.awaitTrue(gate::isClosed, "the bundle is held");
 
-        filter.doFilter(exchange.request(), null, (request, response) -> assertTrue(gate.isClosed()));
+        filter.doFilter(exchange.request(), null, (request, response) -> call(target));
 
         assertEquals(1, gate.inFlight());
         assertEquals(1, exchange.listeners.size());
         exchange.complete();
-        Drain drained = drain.get(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS);
+        Drain drained = quiesce.get(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS);
         assertTrue(drained.drained());
         assertEquals(0, drained.releases());
+        gate.release(target);
+    }
+
+    @Test
+    public void aRequestThatNeverCallsIntoABundleIsNotWaitedFor() throws Exception {
+        Lineage target = gate.lineage("target");
+        filter.doFilter(exchange.request(), null, (request, response) -> exchange.startAsync());
+        assertEquals(1, gate.inFlight());
+        assertTrue(gate.quiesce(target, Duration.ZERO, LONG).drained());
+        gate.release(target);
+        exchange.complete();
+    }
+
+    private void call(Lineage lineage) {
+        gate.enter(lineage);
+        gate.leave();
     }
 
     @Test

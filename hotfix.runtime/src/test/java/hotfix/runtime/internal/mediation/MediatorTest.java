@@ -71,7 +71,8 @@ public class MediatorTest {
     private final Bundle application = framework.bundle(10, "example.webapp.economy", Greeter.class,
             Internal.class, Object.class);
     private final RuntimeLog log = new RuntimeLog(framework.context);
-    private final Mediator mediator = new Mediator(framework.context, new Gate(), new Hotfixable(null, null),
+    private final Gate gate = new Gate();
+    private final Mediator mediator = new Mediator(framework.context, gate, new Hotfixable(null, null),
             new ProxyFactory(), log);
 
     @Before
@@ -185,7 +186,8 @@ public class MediatorTest {
         ServiceReference<?> greeter = earlier.register(bundle, new Greeting(), Map.of(), Greeter.class.getName());
         ServiceReference<?> object = earlier.register(bundle, new Greeting(), Map.of(), Object.class.getName());
         RuntimeLog earlierLog = new RuntimeLog(earlier.context);
-        Mediator late = new Mediator(earlier.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+        Gate lateGate = new Gate();
+        Mediator late = new Mediator(earlier.context, lateGate, new Hotfixable(null, null), new ProxyFactory(),
                 earlierLog);
 
         late.open();
@@ -329,7 +331,8 @@ public class MediatorTest {
         assertEquals("got for the bound consumer only", List.of(framework.consumer), fresh.got);
         assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
         move.complete();
-        mediator.retarget(mediated, move);
+        mediator.retarget(mediated, move, 1);
+        gate.advance(mediated.lineage(), 1);
         mediator.commit(staged);
 
         assertEquals("hello, a, from new's object for example.webapp.web", bound.greet("a"));
@@ -389,7 +392,8 @@ public class MediatorTest {
         // MetaTypeProvider when both start before it
         earlier.platform.getBundleContext().getService(original);
         RuntimeLog earlierLog = new RuntimeLog(earlier.context);
-        Mediator late = new Mediator(earlier.context, new Gate(), new Hotfixable(null, null), new ProxyFactory(),
+        Gate lateGate = new Gate();
+        Mediator late = new Mediator(earlier.context, lateGate, new Hotfixable(null, null), new ProxyFactory(),
                 earlierLog);
         try {
             late.open();
@@ -406,7 +410,8 @@ public class MediatorTest {
             Mediated mediated = late.servicesOf(bundle).get(0);
             Mediated.Move move = mediated.prepare(replacement);
             move.complete();
-            late.retarget(mediated, move);
+            late.retarget(mediated, move, 1);
+            lateGate.advance(mediated.lineage(), 1);
             late.commit(staged);
             earlier.told.values().forEach(List::clear);
 

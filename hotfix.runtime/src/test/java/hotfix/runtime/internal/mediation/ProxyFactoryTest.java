@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import hotfix.runtime.internal.TestThreads;
 import hotfix.runtime.internal.gate.Gate;
+import hotfix.runtime.internal.gate.Lineage;
 
 public class ProxyFactoryTest {
 
@@ -46,9 +48,10 @@ public class ProxyFactoryTest {
 
     private final ProxyFactory factory = new ProxyFactory();
     private final Gate gate = new Gate();
+    private final Lineage lineage = gate.lineage("target");
 
     @Rule
-    public final TestThreads threads = new TestThreads(gate::open);
+    public final TestThreads threads = new TestThreads(() -> gate.release(lineage));
 
     // ---- fixtures: interfaces a proxy implements, and their targets
 
@@ -262,7 +265,7 @@ public class ProxyFactoryTest {
     }
 
     private <T> T proxy(Class<T> type, Object target) throws ProxyException {
-        return type.cast(factory.create(List.of(type), new ProxySlot(gate, target)));
+        return type.cast(factory.create(List.of(type), new ProxySlot(gate, lineage, target)));
     }
 
     // ---- calls
@@ -335,7 +338,7 @@ public class ProxyFactoryTest {
 
     @Test
     public void leavesTheGateWhenTheTargetIsOfTheWrongType() throws Exception {
-        ProxySlot slot = new ProxySlot(gate, new KindsTarget());
+        ProxySlot slot = new ProxySlot(gate, lineage, new KindsTarget());
         Calculator proxy = (Calculator) factory.create(List.of(Calculator.class), slot);
         slot.retarget("not a calculator");
         assertThrows(ClassCastException.class, () -> proxy.add(1, 2));
@@ -344,7 +347,7 @@ public class ProxyFactoryTest {
 
     @Test
     public void copiesDeclaredExceptions() throws Exception {
-        Object proxy = factory.create(List.of(Failing.class), new ProxySlot(gate, new Object()));
+        Object proxy = factory.create(List.of(Failing.class), new ProxySlot(gate, lineage, new Object()));
         Method checked = proxy.getClass().getMethod("checked");
         assertEquals(Set.of(IOException.class, Failure.class), Set.of(checked.getExceptionTypes()));
         assertEquals(0, proxy.getClass().getMethod("error").getExceptionTypes().length);
@@ -368,7 +371,7 @@ public class ProxyFactoryTest {
             @Override public int add(int a, int b) { return a + b; }
             @Override public String name() { return "both"; }
         }
-        Object proxy = factory.create(List.of(Calculator.class, Greeter.class, Named.class), new ProxySlot(gate, new Both()));
+        Object proxy = factory.create(List.of(Calculator.class, Greeter.class, Named.class), new ProxySlot(gate, lineage, new Both()));
         assertEquals(5, ((Calculator) proxy).add(2, 3));
         assertEquals("hello both", ((Greeter) proxy).greet());
         // name() is declared by two interfaces, and implemented once.
@@ -419,8 +422,8 @@ public class ProxyFactoryTest {
     @Test
     public void implementsInterfacesOfTheJdk() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        Object proxy = factory.create(List.of(Runnable.class, IntBinaryOperator.class), new ProxySlot(gate, new Object()));
-        ProxySlot slot = new ProxySlot(gate, (Runnable) runs::incrementAndGet);
+        Object proxy = factory.create(List.of(Runnable.class, IntBinaryOperator.class), new ProxySlot(gate, lineage, new Object()));
+        ProxySlot slot = new ProxySlot(gate, lineage, (Runnable) runs::incrementAndGet);
         ((Runnable) factory.create(List.of(Runnable.class), slot)).run();
         assertEquals(1, runs.get());
         assertTrue(proxy instanceof IntBinaryOperator);
@@ -432,7 +435,7 @@ public class ProxyFactoryTest {
             @Override public String name() { return "n"; }
             @Override public String toString() { return "target"; }
         };
-        ProxySlot slot = new ProxySlot(gate, target);
+        ProxySlot slot = new ProxySlot(gate, lineage, target);
         Named proxy = (Named) factory.create(List.of(Named.class), slot);
         Named other = (Named) factory.create(List.of(Named.class), slot);
 
@@ -448,7 +451,7 @@ public class ProxyFactoryTest {
 
     @Test
     public void generatesAFinalClassWithOnePrivateFinalSlot() throws Exception {
-        Object proxy = factory.create(List.of(Calculator.class), new ProxySlot(gate, new Object()));
+        Object proxy = factory.create(List.of(Calculator.class), new ProxySlot(gate, lineage, new Object()));
         Class<?> type = proxy.getClass();
         assertTrue(Modifier.isFinal(type.getModifiers()));
         assertTrue(Modifier.isPublic(type.getModifiers()));
@@ -464,7 +467,7 @@ public class ProxyFactoryTest {
 
     @Test
     public void retargetingTakesEffectOnTheNextCall() throws Exception {
-        ProxySlot slot = new ProxySlot(gate, (Calculator) (a, b) -> a + b);
+        ProxySlot slot = new ProxySlot(gate, lineage, (Calculator) (a, b) -> a + b);
         Calculator proxy = (Calculator) factory.create(List.of(Calculator.class), slot);
         assertEquals(5, proxy.add(2, 3));
         slot.retarget((Calculator) (a, b) -> a * b);
@@ -472,15 +475,14 @@ public class ProxyFactoryTest {
     }
 
     @Test
-    public void aClosedGateHoldsCallsThroughAHeldSlotUntilItOpens() throws Exception {
+    public void aHeldBundleHoldsNewCallsThroughItsProxiesUntilReleasedAndTheyGoToTheNewTarget() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        ProxySlot slot = new ProxySlot(gate, (Calculator) (a, b) -> {
+        ProxySlot slot = new ProxySlot(gate, lineage, (Calculator) (a, b) -> {
             calls.incrementAndGet();
             return a + b;
         });
-        slot.hold(true);
         Calculator proxy = (Calculator) factory.create(List.of(Calculator.class), slot);
-        assertTrue(gate.closeAndDrain(Duration.ofSeconds(WAIT_SECONDS), Duration.ofSeconds(WAIT_SECONDS)).drained());
+        assertTrue(gate.quiesce(lineage, Duration.ofSeconds(WAIT_SECONDS), Duration.ofSeconds(WAIT_SECONDS)).drained());
 
         AtomicInteger result = new AtomicInteger();
         CountDownLatch returned = new CountDownLatch(1);
@@ -488,19 +490,39 @@ public class ProxyFactoryTest {
             result.set(proxy.add(20, 22));
             returned.countDown();
         });
-        TestThreads.awaitTrue(() -> gate.waiting() == 1, "the caller waits at the gate");
+        TestThreads.awaitTrue(() -> lineage.waiting() == 1, "the caller waits");
         assertFalse(returned.await(100, TimeUnit.MILLISECONDS));
         assertEquals(0, calls.get());
 
-        // A slot that is not held passes the closed gate, counted.
-        Calculator passing = (Calculator) factory.create(List.of(Calculator.class), new ProxySlot(gate, (Calculator) Integer::sum));
+        // A proxy of another bundle is not held.
+        Calculator passing = (Calculator) factory.create(List.of(Calculator.class),
+                new ProxySlot(gate, gate.lineage("other"), (Calculator) Integer::sum));
         assertEquals(3, passing.add(1, 2));
 
-        gate.open();
+        slot.publish((Calculator) (a, b) -> a * b, 1);
+        gate.advance(lineage, 1);
+        gate.release(lineage);
         assertTrue(returned.await(WAIT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(42, result.get());
-        assertEquals(1, calls.get());
+        assertEquals("the held call went to the new target", 440, result.get());
+        assertEquals(0, calls.get());
         assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    public void aUnitPinnedBeforeACommitKeepsCallingTheOldTargetUntilTheOldOneIsForgotten() throws Exception {
+        ProxySlot slot = new ProxySlot(gate, lineage, (Calculator) Integer::sum);
+        Calculator proxy = (Calculator) factory.create(List.of(Calculator.class), slot);
+        gate.enter();
+        assertEquals(5, proxy.add(2, 3));
+        slot.publish((Calculator) (a, b) -> a * b, 1);
+        gate.advance(lineage, 1);
+        assertEquals("the unit stays on the old version", 5, proxy.add(2, 3));
+        FutureTask<Integer> fresh = new FutureTask<>(() -> proxy.add(2, 3));
+        threads.start("new unit", fresh::run);
+        assertEquals("a new unit goes to the new one", 6, (int) fresh.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        slot.forgetOlder();
+        assertEquals("once the old one is forgotten, the unit moves on", 6, proxy.add(2, 3));
+        gate.leave();
     }
 
     // ---- validation
@@ -508,13 +530,13 @@ public class ProxyFactoryTest {
     @Test
     public void refusesANonPublicInterface() {
         ProxyException e = assertThrows(ProxyException.class,
-                () -> factory.create(List.of(Calculator.class, Hidden.class), new ProxySlot(gate, new Object())));
+                () -> factory.create(List.of(Calculator.class, Hidden.class), new ProxySlot(gate, lineage, new Object())));
         assertEquals("interface " + Hidden.class.getName() + " is not public: a proxy cannot implement it", e.getMessage());
     }
 
     @Test
     public void refusesWhatItCannotImplement() {
-        ProxySlot slot = new ProxySlot(gate, new Object());
+        ProxySlot slot = new ProxySlot(gate, lineage, new Object());
         assertMessage("java.lang.String is not an interface", () -> factory.create(List.of(String.class), slot));
         assertMessage(Calculator.class.getName() + " is listed twice",
                 () -> factory.create(List.of(Calculator.class, Calculator.class), slot));
@@ -542,9 +564,9 @@ public class ProxyFactoryTest {
 
     @Test
     public void reusesTheClassForTheSameInterfacesAndTheLoaderForTheSameLoaders() throws Exception {
-        Object first = factory.create(List.of(Calculator.class, Greeter.class), new ProxySlot(gate, new Object()));
-        Object second = factory.create(List.of(Calculator.class, Greeter.class), new ProxySlot(gate, new Object()));
-        Object reversed = factory.create(List.of(Greeter.class, Calculator.class), new ProxySlot(gate, new Object()));
+        Object first = factory.create(List.of(Calculator.class, Greeter.class), new ProxySlot(gate, lineage, new Object()));
+        Object second = factory.create(List.of(Calculator.class, Greeter.class), new ProxySlot(gate, lineage, new Object()));
+        Object reversed = factory.create(List.of(Greeter.class, Calculator.class), new ProxySlot(gate, lineage, new Object()));
         assertNotSame(first, second);
         assertSame(first.getClass(), second.getClass());
         assertNotSame(first.getClass(), reversed.getClass());
@@ -562,7 +584,7 @@ public class ProxyFactoryTest {
             for (int i = 0; i < count; i++) {
                 Callable<Class<?>> create = () -> {
                     go.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                    return factory.create(List.of(Kinds.class, Derived.class), new ProxySlot(gate, new Object())).getClass();
+                    return factory.create(List.of(Kinds.class, Derived.class), new ProxySlot(gate, lineage, new Object())).getClass();
                 };
                 classes.add(pool.submit(create));
             }
@@ -615,7 +637,7 @@ public class ProxyFactoryTest {
         assertNotSame(Isolated.class, isolated);
 
         // Three loaders: the isolating one, the test's, and the bootstrap loader.
-        Object proxy = factory.create(List.of(isolated, Calculator.class, Runnable.class), new ProxySlot(gate, target));
+        Object proxy = factory.create(List.of(isolated, Calculator.class, Runnable.class), new ProxySlot(gate, lineage, target));
         assertTrue(isolated.isInstance(proxy));
         assertFalse(proxy instanceof Isolated);
         ClassLoader loader = proxy.getClass().getClassLoader();
@@ -656,7 +678,7 @@ public class ProxyFactoryTest {
         IsolatingLoader isolating = new IsolatingLoader(Isolated.class, IsolatedTarget.class);
         Class<?> isolated = isolating.loadClass(Isolated.class.getName());
         Object target = isolating.loadClass(IsolatedTarget.class.getName()).getConstructor().newInstance();
-        Object proxy = factory.create(List.of(isolated), new ProxySlot(gate, target));
+        Object proxy = factory.create(List.of(isolated), new ProxySlot(gate, lineage, target));
         assertEquals(9, isolated.getMethod("add", int.class, int.class).invoke(proxy, 4, 5));
         assertEquals(1, factory.cachedLoaders());
         return List.of(new WeakReference<>(isolating, queue), new WeakReference<>(proxy.getClass(), queue),

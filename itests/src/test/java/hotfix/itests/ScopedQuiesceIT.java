@@ -220,15 +220,17 @@ public class ScopedQuiesceIT extends HotfixTestSupport {
 
     /**
      * A stateless swap holds no call and waits for no unit: a unit pinned to the old version
-     * keeps it, a new unit gets the new version at once, and the old version retires once the
-     * unit pinned to it closed.
+     * keeps it, a new unit gets the new version at once, and so does a unit that began before
+     * the commit but first calls the bundle after it (pinned at its first call, not at its
+     * start); the old version retires once the unit pinned to it closed.
      */
     @Test
     public void aUnitOfWorkSeesTheVersionItFirstCalledWhileNewUnitsGetTheHotfixAtOnce() throws Exception {
         Greeter greeter = service(Greeter.class, "(" + Greeter.SHAPE + "=delayed)");
         Bundle shipped = installed(Shapes.DELAYED);
 
-        try (UnitOfWork unit = new UnitOfWork(gate, "scoped-it-pinned-unit")) {
+        try (UnitOfWork unit = new UnitOfWork(gate, "scoped-it-pinned-unit");
+                UnitOfWork late = new UnitOfWork(gate, "scoped-it-late-unit")) {
             assertEquals("delayed, as shipped", unit.call(greeter::greet));
 
             HotfixReport report = install(DELAYED_FIX, HotfixOptions.defaults().withDrainTimeout(SHORT_DRAIN));
@@ -239,6 +241,8 @@ public class ScopedQuiesceIT extends HotfixTestSupport {
             try (QuiesceGate.Work work = gate.work()) {
                 assertEquals("a new unit", "delayed, fixed", greeter.greet());
             }
+            assertEquals("a unit that first calls the bundle after the commit", "delayed, fixed",
+                    late.call(greeter::greet));
             assertEquals("the unit moved to the new version", "delayed, as shipped", unit.call(greeter::greet));
             assertEquals("retired while a unit is pinned to it", Bundle.ACTIVE, shipped.getState());
         }

@@ -61,7 +61,8 @@ public class AsyncRequestIT extends HotfixTestSupport {
 
     static final String ECONOMY = "example.webapp.economy";
     static final String SHIPPED = "1.0.0.SNAPSHOT";
-    static final String FIX = "example.webapp.hotfix.shop-overflow";
+    /** A fix whose ledger copies its state: it holds new calls into the economy while requests pinned to it finish. */
+    static final String FIX = "fixture.economy-copied";
     static final long WAIT_SECONDS = 30;
     static final HotfixOptions SHORT_DRAIN = new HotfixOptions(false, Duration.ofMillis(500));
     static final HotfixOptions LONG_DRAIN = new HotfixOptions(false, Duration.ofSeconds(WAIT_SECONDS));

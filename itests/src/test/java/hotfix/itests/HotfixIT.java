@@ -58,7 +58,11 @@ public class HotfixIT extends HotfixTestSupport {
 
             assertEquals(report.message(), Outcome.APPLIED, report.outcome());
             assertEquals(List.of(), load.failures());
-            assertTrue(report.pause().toNanos() > 0);
+            // the ledger shares its state: nothing is held, and the report says so
+            assertEquals(report.message(), Duration.ZERO, report.pause());
+            assertTrue(report.message(), report.message().endsWith(", no call held"));
+            assertTrue(report.services().toString(), report.services().stream()
+                    .anyMatch(s -> s.contains("PlayerLedger, state shared, no call held): swapped")));
             assertTrue(report.stages().keySet().containsAll(
                     List.of("inspect", "plan", "stage", "quiesce", "commit", "resume", "journal", "retire")));
             assertTrue(report.services().toString(), report.services().stream()

@@ -50,6 +50,8 @@ public class RefusalIT extends HotfixTestSupport {
     static final String API = "example.webapp.api";
     static final String SHIPPED = "1.0.0.SNAPSHOT";
     static final String GOOD_FIX = "example.webapp.hotfix.shop-overflow";
+    /** The same fix with a ledger that copies its state: it holds new calls into the economy. */
+    static final String COPYING_FIX = "fixture.economy-copied";
     /** Every wait in these tests ends by then, or the test fails. */
     static final long WAIT_SECONDS = 30;
 
@@ -164,7 +166,7 @@ public class RefusalIT extends HotfixTestSupport {
     public void aCallThatDoesNotFinishInTimeAbortsTheHotfixAndReopensTheGate() throws Exception {
         HotfixReport report;
         try (HeldRequest request = new HeldRequest(gate, "refusal-it-slow-request", () -> players.get("alice"))) {
-            report = manager.install(jar(GOOD_FIX).toURI(),
+            report = manager.install(jar(COPYING_FIX).toURI(),
                     HotfixOptions.defaults().withDrainTimeout(Duration.ofMillis(300)));
 
             assertEquals(report.message(), Reason.DRAIN_TIMEOUT, report.reason());
@@ -173,7 +175,7 @@ public class RefusalIT extends HotfixTestSupport {
 
         // Once the request has left, the very same hotfix goes in; undone, so the next test
         // finds the shipped version.
-        HotfixReport applied = manager.install(jar(GOOD_FIX).toURI(), HotfixOptions.defaults());
+        HotfixReport applied = manager.install(jar(COPYING_FIX).toURI(), HotfixOptions.defaults());
         assertEquals(applied.message(), Outcome.APPLIED, applied.outcome());
         HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
         assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
@@ -184,7 +186,7 @@ public class RefusalIT extends HotfixTestSupport {
     @Test
     public void aSecondHotfixWhileOneIsInProgressIsRefused() throws Exception {
         HotfixReport busy;
-        FutureTask<HotfixReport> first = new FutureTask<>(() -> manager.install(jar(GOOD_FIX).toURI(),
+        FutureTask<HotfixReport> first = new FutureTask<>(() -> manager.install(jar(COPYING_FIX).toURI(),
                 HotfixOptions.defaults().withDrainTimeout(Duration.ofSeconds(WAIT_SECONDS))));
         Thread installer = new Thread(first, "refusal-it-first-hotfix");
         try (HeldRequest request = new HeldRequest(gate, "refusal-it-held-request", () -> players.get("alice"))) {
@@ -203,7 +205,7 @@ public class RefusalIT extends HotfixTestSupport {
         HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
         assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
 
-        assertRefused(busy, Reason.BUSY, GOOD_FIX + ".jar", "one at a time");
+        assertRefused(busy, Reason.BUSY, COPYING_FIX + ".jar", "one at a time");
     }
 
     private HotfixReport install(String fixture) {

@@ -124,7 +124,7 @@ public class ShellIT extends HotfixTestSupport {
     public void aCallThatOutlastsTheTimeoutRefusesTheHotfixAndNamesTheThread() throws Exception {
         String answer;
         try (HeldRequest request = new HeldRequest(gate, "shell-it-slow-request", () -> players.get("alice"))) {
-            answer = fails("hotfix:install --timeout 300 " + quoted(jar(FIX).getPath()));
+            answer = fails("hotfix:install --timeout 300 " + quoted(jar("fixture.economy-copied").getPath()));
         }
 
         assertTrue(answer, answer.startsWith("refused: units of work in " + ECONOMY + " did not finish within 300 ms"));

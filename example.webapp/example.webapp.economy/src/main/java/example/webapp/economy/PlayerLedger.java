@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
@@ -26,8 +27,11 @@ import hotfix.runtime.api.StateTransfer;
 /**
  * The players and their gold, in memory. Every change to one player is atomic.
  * <p>
- * The wallets survive a hotfix of this bundle: the old version exports every player as an
- * API {@link Player} record, which both versions see, and the new one imports them.
+ * The wallets survive a hotfix of this bundle without holding a call: they are kept in types
+ * both versions see, a JDK {@link ConcurrentMap} of the API's immutable {@link Player} records,
+ * each change one atomic {@code compute} on the map. The old version hands the live map over and
+ * the new one keeps that very map ({@link #sharesState()}), so while units of work that began on
+ * the old version finish there, both versions work on one state, with the map's own locking.
  */
 @Component(configurationPid = PlayerLedger.PID)
 @Designate(ocd = PlayerLedger.Config.class)
@@ -49,7 +53,8 @@ public final class PlayerLedger implements Players, StateTransfer {
     }
 
     private final long startingGold;
-    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    /** Every player by id; replaced only by {@link #importState}, before any call reaches this version. */
+    private volatile ConcurrentMap<String, Player> players = new ConcurrentHashMap<>();
 
     @Activate
     public PlayerLedger(Config config) {
@@ -69,16 +74,16 @@ public final class PlayerLedger implements Players, StateTransfer {
 
     @Override
     public Player get(String id) {
-        return account(id).snapshot();
+        Player player = id == null ? null : players.get(id);
+        if (player == null) {
+            throw unknown(id);
+        }
+        return player;
     }
 
     @Override
     public List<Player> all() {
-        List<Player> players = new ArrayList<>(accounts.size());
-        for (Account account : accounts.values()) {
-            players.add(account.snapshot());
-        }
-        return players;
+        return new ArrayList<>(players.values());
     }
 
     @Override
@@ -90,71 +95,73 @@ public final class PlayerLedger implements Players, StateTransfer {
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             throw new EconomyException(INVALID_ARGUMENT, "player name must be 1 to " + MAX_NAME + " characters");
         }
-        Account account = new Account(id, name.strip(), startingGold);
-        if (accounts.putIfAbsent(id, account) != null) {
+        Player player = new Player(id, name.strip(), startingGold, Map.of());
+        if (players.putIfAbsent(id, player) != null) {
             throw new EconomyException(DUPLICATE_PLAYER, "player '" + id + "' already exists");
         }
-        return account.snapshot();
+        return player;
     }
 
     @Override
     public Player exchange(String id, long gold, String itemId, int quantity) {
-        Account account = account(id);
-        synchronized (account) {
-            if (gold > account.gold) {
+        // one compute: atomic against every other change to this player, by either version
+        Player after = id == null ? null : players.computeIfPresent(id, (key, before) -> {
+            if (gold > before.gold()) {
                 throw new EconomyException(INSUFFICIENT_GOLD,
-                        "player '" + id + "' has " + account.gold + " gold, needs " + gold);
+                        "player '" + id + "' has " + before.gold() + " gold, needs " + gold);
             }
-            account.gold -= gold;
-            account.items.merge(itemId, quantity, Integer::sum);
-            return account.snapshot();
+            Map<String, Integer> items = new HashMap<>(before.items());
+            items.merge(itemId, quantity, Integer::sum);
+            return new Player(before.id(), before.name(), before.gold() - gold, items);
+        });
+        if (after == null) {
+            throw unknown(id);
         }
+        return after;
     }
 
+    /** @return the live map of players, which the next version keeps */
     @Override
     public Object exportState() {
-        return all();
+        return players;
     }
 
+    /**
+     * Keeps the live map the old version exported, after checking it holds players by their ids;
+     * or, from a version that copied its state rather than sharing it, copies its list of players.
+     */
     @Override
     public void importState(Object state) {
-        if (!(state instanceof List<?> players)) {
-            throw new IllegalArgumentException("expected a list of players, got " + state);
+        if (state instanceof ConcurrentMap<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!(entry.getValue() instanceof Player player) || !player.id().equals(entry.getKey())) {
+                    throw new IllegalArgumentException("expected players by id, got " + entry);
+                }
+            }
+            @SuppressWarnings("unchecked")
+            ConcurrentMap<String, Player> shared = (ConcurrentMap<String, Player>) map;
+            players = shared;
+        } else if (state instanceof List<?> list) {
+            ConcurrentMap<String, Player> copied = new ConcurrentHashMap<>();
+            for (Object element : list) {
+                if (!(element instanceof Player player)) {
+                    throw new IllegalArgumentException("expected a list of players, got " + element);
+                }
+                copied.put(player.id(), player);
+            }
+            players = copied;
+        } else {
+            throw new IllegalArgumentException("expected the players by id, got " + state);
         }
-        Map<String, Account> imported = new HashMap<>();
-        for (Object element : players) {
-            Player player = (Player) element;
-            Account account = new Account(player.id(), player.name(), player.gold());
-            account.items.putAll(player.items());
-            imported.put(player.id(), account);
-        }
-        accounts.clear();
-        accounts.putAll(imported);
     }
 
-    private Account account(String id) {
-        Account account = id == null ? null : accounts.get(id);
-        if (account == null) {
-            throw new EconomyException(UNKNOWN_PLAYER, "no player with id '" + id + "'");
-        }
-        return account;
+    /** @return {@code true}: the map is handed over live and kept, so a hotfix holds no call */
+    @Override
+    public boolean sharesState() {
+        return true;
     }
 
-    /** One player's mutable state; guarded by its own monitor. */
-    private static final class Account {
-        final String id;
-        final String name;
-        long gold;
-        final Map<String, Integer> items = new HashMap<>();
-
-        Account(String id, String name, long gold) {
-            this.id = id;
-            this.name = name;
-            this.gold = gold;
-        }
-
-        synchronized Player snapshot() {
-            return new Player(id, name, gold, items);
-        }
+    private static EconomyException unknown(String id) {
+        return new EconomyException(UNKNOWN_PLAYER, "no player with id '" + id + "'");
     }
 }

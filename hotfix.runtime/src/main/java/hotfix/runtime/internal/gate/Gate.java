@@ -213,6 +213,7 @@ public final class Gate implements QuiesceGate {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
         Entry own = entries.get();
+        lineage.countFromNow();
         lineage.hold(Thread.currentThread(), end + HOLD_MARGIN_NANOS);
         holding.incrementAndGet();
         Map<Object, Long> firstSeen = new IdentityHashMap<>();

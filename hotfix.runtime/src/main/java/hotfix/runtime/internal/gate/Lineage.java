@@ -31,6 +31,8 @@ public final class Lineage {
     /** While held: after this {@link System#nanoTime()}, held callers go on whatever happened. */
     private volatile long heldUntil;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** How many calls waited since the quiesce began: what a hotfix reports it held. */
+    private final AtomicInteger held = new AtomicInteger();
     private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
 
     Lineage(String name) {
@@ -100,6 +102,16 @@ public final class Lineage {
         hold(by, until);
     }
 
+    /** Begins counting the calls held, as a quiesce begins. */
+    void countFromNow() {
+        held.set(0);
+    }
+
+    /** @return how many calls waited for this lineage since the last quiesce began */
+    public int held() {
+        return held.get();
+    }
+
     /** @return how many callers wait for this lineage to be released now */
     public int waiting() {
         return waiting.get();
@@ -116,6 +128,7 @@ public final class Lineage {
      */
     int pinWhenReleased(Pins pins) {
         waiting.incrementAndGet();
+        held.incrementAndGet();
         Thread self = Thread.currentThread();
         boolean interrupted = false;
         try {

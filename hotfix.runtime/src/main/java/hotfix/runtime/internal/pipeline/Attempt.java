@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import hotfix.runtime.api.HotfixOptions;
 import hotfix.runtime.api.HotfixReport;
@@ -44,7 +46,8 @@ final class Attempt {
     /** The facts every report of this attempt carries, filled in as the stages learn them. */
     private final HotfixReport.Builder facts;
     private final Map<String, Duration> stages = new LinkedHashMap<>();
-    private final List<String> notes = new ArrayList<>();
+    /** Written by a retirement in the background too. */
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private final Undo undo = new Undo();
     private Phase phase = Phase.NEW;
     private long id;
@@ -193,7 +196,7 @@ final class Attempt {
         Outcome outcome = undoes != 0 ? Outcome.ROLLED_BACK : Outcome.APPLIED;
         String message = (undoes != 0 ? "rolled back hotfix " + undoes + ": " : "applied: ") + facts.target() + " "
                 + facts.fromVersion() + " -> " + facts.toVersion() + ", " + mode.changed()
-                + (closed == 0 ? ", no call held" : ", new calls into it held for " + micros(pause));
+                + (closed == 0 ? ", no call held" : ", " + mode.held() + " call(s) into it held, for " + micros(pause));
         // Recorded before the old version goes: a restart after a crash in retire keeps the new one.
         boolean recorded = true;
         try {
@@ -207,14 +210,35 @@ final class Attempt {
         }
         stage("journal");
         int notesBefore = noteCount();
+        Optional<Runnable> later = Optional.empty();
         if (recorded) {
             try {
-                mode.retire();
+                later = mode.retire();
             } catch (Exception | LinkageError e) {
                 afterward("retiring the old version", e);
             }
         }
         stage("retire");
+        phase = Phase.FINISHED;
+        if (later.isEmpty()) {
+            return retired(outcome, message, recorded, notesBefore);
+        }
+        // units of work are still in the old version: it retires once they are done
+        Runnable rest = later.get();
+        boolean journaled = recorded;
+        parts.retiring().start(facts.target() + " " + facts.fromVersion(), () -> {
+            try {
+                rest.run();
+            } catch (Exception | LinkageError e) {
+                afterward("retiring the old version", e);
+            }
+            retired(outcome, message, journaled, notesBefore);
+        });
+        return report(outcome, Reason.NONE, message);
+    }
+
+    /** What follows the retirement: what a rollback needs is kept, and the notes are journaled. */
+    private HotfixReport retired(Outcome outcome, String message, boolean recorded, int notesBefore) {
         try {
             parts.redefinitions().reload();
             mode.remember(id);
@@ -231,7 +255,6 @@ final class Attempt {
                 parts.log().error("Hotfix {}: the notes of its retirement could not be journaled", id, e);
             }
         }
-        phase = Phase.FINISHED;
         return report;
     }
 

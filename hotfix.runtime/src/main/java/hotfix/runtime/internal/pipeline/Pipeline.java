@@ -42,11 +42,11 @@ public final class Pipeline implements HotfixManager {
      */
     record Parts(BundleContext context, Mediator mediator, Gate gate, Hotfixable hotfixable, Journal journal,
             Diagnostics diagnostics, Optional<Instrumentation> instrumentation, Redefinitions redefinitions,
-            RuntimeLog log, TrustStore trust) {
+            RuntimeLog log, TrustStore trust, Retiring retiring) {
 
         Parts trusting(TrustStore other) {
             return new Parts(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation, redefinitions,
-                    log, other);
+                    log, other, retiring);
         }
     }
 
@@ -64,7 +64,7 @@ public final class Pipeline implements HotfixManager {
             Diagnostics diagnostics, Optional<Instrumentation> instrumentation, Redefinitions redefinitions,
             RuntimeLog log, Consumer<HotfixReport> observer) {
         this.parts = new Parts(context, mediator, gate, hotfixable, journal, diagnostics, instrumentation,
-                redefinitions, log, TrustStore.configured(context::getProperty));
+                redefinitions, log, TrustStore.configured(context::getProperty), new Retiring());
         this.observer = observer;
     }
 
@@ -203,6 +203,11 @@ public final class Pipeline implements HotfixManager {
                     + "): hotfixes are applied one at a time; try again when it is done"));
         }
         try {
+            // an old version still retiring in the background goes first: this may replace it again
+            if (!parts.retiring().await(Retiring.AWAIT)) {
+                return observed(attempt.refuse(Reason.BUSY, "the old version of " + parts.retiring().what()
+                        + " is still retiring after " + Retiring.AWAIT.toSeconds() + " s: try again when it is done"));
+            }
             inProgress = attempt.source();
             return observed(work.get());
         } finally {

@@ -198,9 +198,15 @@ final class RedefineMode implements Stages {
         return window.open();
     }
 
+    @Override
+    public int held() {
+        return window.held();
+    }
+
     /** Nothing to clean up: the classes were redefined in place. */
     @Override
-    public void retire() {
+    public Optional<Runnable> retire() {
+        return Optional.empty();
     }
 
     /** Nothing to keep in memory: the journal holds the classes. */

@@ -2,6 +2,7 @@ package hotfix.runtime.internal.pipeline;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.framework.Version;
 
@@ -53,8 +54,16 @@ interface Stages {
      */
     long resume();
 
-    /** Retire: cleans up after the old version, once the hotfix is journaled; never undone. */
-    void retire();
+    /** @return how many calls waited while calls into the target were held; 0 if none were */
+    int held();
+
+    /**
+     * Retire: cleans up after the old version, once the hotfix is journaled; never undone.
+     *
+     * @return what is left to do once units of work still in the old version finish, to run in
+     *         the background; empty when the old version is retired already
+     */
+    Optional<Runnable> retire();
 
     /** Keeps in memory what a later rollback of the applied attempt {@code id} needs. */
     void remember(long id);

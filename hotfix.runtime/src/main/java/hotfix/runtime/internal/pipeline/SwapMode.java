@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,13 @@ final class SwapMode implements Stages {
      */
     static final Duration RETIRE_GRACE = Duration.ofSeconds(5);
     /**
+     * How long the retire waits, before the hotfix returns, for units of work still in the old
+     * version: a request that was under way at the commit is done by then. One that stays longer
+     * (a long poll, a stream) keeps the old version until it finishes, and the rest of the retire
+     * goes on in the background.
+     */
+    static final Duration RETIRE_AT_ONCE = Duration.ofMillis(200);
+    /**
      * How long the old version must have begun no call, and be in none, to count as done. Event
      * Admin 1.6 draining a thousand posted events paused up to 39 ms between two deliveries here
      * (EventAdminIT, 14 retires, 2 busy cores), and 56 ms counting pauses of the whole JVM. A
@@ -64,7 +72,8 @@ final class SwapMode implements Stages {
     private final long undoes;
     private final List<String> services = new ArrayList<>();
     private final List<String> classes = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
+    /** Written by the retire too, which may finish in the background. */
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private final Map<Mediated, ServiceReference<?>> matches = new LinkedHashMap<>();
     private final Map<Mediated, Mediated.Move> moves = new LinkedHashMap<>();
     /** How many of {@link #services} are re-registered, not swapped. */
@@ -234,6 +243,19 @@ final class SwapMode implements Stages {
             undo.push(move::release);
             moves.put(match.getKey(), move);
             checkFits(match.getKey(), move);
+        }
+        // the plan says how each state goes over, now that both versions' objects are known
+        for (Map.Entry<Mediated, Mediated.Move> move : moves.entrySet()) {
+            Mediated mediated = move.getKey();
+            List<Map.Entry<Object, Object>> pairs = move.getValue().pairs();
+            if (mediated.handsOverState() && !pairs.isEmpty()) {
+                boolean shared = pairs.stream().allMatch(pair -> shares(pair.getKey()) && shares(pair.getValue()));
+                SwapPlan.Service service = SwapTarget.service(mediated);
+                services.replaceAll(line -> line.equals(SwapPlan.swapped(mediated.interfaces(), service))
+                        ? SwapPlan.swapped(mediated.interfaces(), service,
+                                shared ? "state shared, no call held" : "state copied, new calls into it held")
+                        : line);
+            }
         }
     }
 
@@ -427,6 +449,11 @@ final class SwapMode implements Stages {
         }
     }
 
+    @Override
+    public int held() {
+        return window == null ? 0 : window.held();
+    }
+
     /** Resume: lets held calls go on, if any were; the new version's services are visible from here on. */
     @Override
     public long resume() {
@@ -441,7 +468,19 @@ final class SwapMode implements Stages {
      * by now the new version serves.
      */
     @Override
-    public void retire() {
+    public Optional<Runnable> retire() {
+        List<String> staying = parts.gate().awaitUnpinned(lineage, from, RETIRE_AT_ONCE);
+        if (staying.isEmpty()) {
+            retireNow();
+            return Optional.empty();
+        }
+        notes.add("the old version " + old.getSymbolicName() + " " + old.getVersion() + " retires in the background "
+                + "once the units of work still in it finish (" + RETIRE_GRACE.toSeconds() + " s at most; "
+                + "hotfix:status names them): " + String.join("; ", staying));
+        return Optional.of(this::retireNow);
+    }
+
+    private void retireNow() {
         try {
             awaitUnitsDone();
             awaitOldVersionDone();

@@ -242,8 +242,12 @@ public final class SwapPlan {
 
     /** @return the plan's line for a service swapped behind its proxy, with what happens to its state */
     public static String swapped(List<String> interfaces, Service replaced) {
-        return String.join(",", interfaces) + " (" + replaced.key() + ", "
-                + (replaced.state() ? "state handed over" : "no state") + "): swapped";
+        return swapped(interfaces, replaced, replaced.state() ? "state handed over" : "no state");
+    }
+
+    /** @return the plan's line for a swapped service whose state is handed over the way named */
+    static String swapped(List<String> interfaces, Service replaced, String state) {
+        return String.join(",", interfaces) + " (" + replaced.key() + ", " + state + "): swapped";
     }
 
     /** @return the plan's line for a service of the old version that the new one does not replace */

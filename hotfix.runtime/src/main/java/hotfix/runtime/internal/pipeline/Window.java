@@ -59,4 +59,9 @@ final class Window {
         gate.release(lineage);
         return System.nanoTime();
     }
+
+    /** @return how many calls waited in this window */
+    int held() {
+        return lineage.held();
+    }
 }

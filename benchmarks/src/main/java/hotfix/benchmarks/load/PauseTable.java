@@ -159,9 +159,12 @@ public final class PauseTable {
             return cycle >= 1;
         }
 
-        /** @return whether it paused anything: it applied (or rolled back), or was refused at or after the quiesce */
+        /**
+         * @return whether it paused anything: it applied (or rolled back), or was refused once it had
+         *         held calls (a refused report has no quiesce stage, but says how long it held them)
+         */
         boolean paused() {
-            return done() || answer.stage("quiesce") >= 0;
+            return done() || answer.pauseMicros() > 0;
         }
 
         boolean done() {
@@ -283,7 +286,7 @@ public final class PauseTable {
             for (Path jar : needed) {
                 if (!Files.isRegularFile(jar)) {
                     throw new IllegalArgumentException("missing " + jar.toAbsolutePath() + " (for " + target.name()
-                            + "): build first (mvn -B -o install -DskipTests) and run from the repository's root");
+                            + "): build first (mvn -B -o package -DskipTests) and run from the repository's root");
                 }
             }
         }
@@ -560,7 +563,7 @@ public final class PauseTable {
         line("### Pause under saturating load: %d apply/rollback cycle(s) per cell, %d round(s)", size.cycles(), rounds);
         line("");
         line("The pause is the report's (`pauseMicros`), in µs, over every apply and rollback of the cell (all rounds"
-                + " together) that got as far as the quiesce, refused ones included: they held calls as long;"
+                + " together) that paused, refused ones included: they held calls as long;"
                 + " *held* is the calls the report says it held (`n/r`: the report does not say).");
         line("");
         line("| kind | connections | server | hotfixes done / tried | pause p50 / p90 / p99 / max (µs) | calls held: total / max"
@@ -645,7 +648,7 @@ public final class PauseTable {
                 + " bundle inside the blocker bundle's service (through its proxy) for up to 30 minutes, longer than any"
                 + " drain timeout, from before the first hotfix to after the last.", size.streams(), STREAM_PERIOD.toMillis());
         line("");
-        line("| open | kind | server | hotfixes done / tried | done with every stream open across it | pause p50 / max (µs), refused ones too"
+        line("| open | kind | server | hotfixes done / tried | tried with every stream open across it | pause p50 / max (µs), refused ones too"
                 + " | requests | failed | latency of the requests around a hotfix p99 / max (ms) | what stayed open |");
         line("|---|---|---|---:|---:|---|---:|---:|---|---|");
         for (Cell cell : openCells) {
@@ -654,7 +657,7 @@ public final class PauseTable {
             long[] pauses = Stats.sorted(counted.stream().filter(Attempt::paused).map(a -> a.answer().pauseMicros()).toList());
             line("| %s | %s | %s | %d / %d%s | %s | %s | %d | %d | %s / %s | %s |", cell.open().title, cell.kind().title,
                     cell.server(), done.size(), counted.size(), refusals(counted),
-                    cell.open() == Open.STREAMS ? openCount(done, cell.streams()) : "",
+                    cell.open() == Open.STREAMS ? openCount(counted, cell.streams()) : "",
                     pauses.length == 0 ? "-" : Stats.percentile(pauses, 50) + " / " + pauses[pauses.length - 1],
                     cell.requests(), cell.failed(), LoadBenchmark.ms(cell.during().p99()),
                     LoadBenchmark.ms(cell.during().max()), cell.summary());
@@ -662,8 +665,8 @@ public final class PauseTable {
         line("");
     }
 
-    private static String openCount(List<Attempt> done, int streams) {
-        return done.stream().filter(a -> a.streamsOpen() == streams).count() + " of " + done.size();
+    private static String openCount(List<Attempt> attempts, int streams) {
+        return attempts.stream().filter(a -> a.streamsOpen() == streams).count() + " of " + attempts.size();
     }
 
     private static String refusals(List<Attempt> attempts) {

@@ -183,7 +183,7 @@ public final class PauseTable {
 
     /** What one cell (a server, a kind, a number of connections) measured in one round. */
     record Cell(String server, Kind kind, int connections, int round, Open open, List<Attempt> attempts,
-            long requests, long failed, Stats.Summary during, String summary, int streams) {
+            long requests, long failed, Stats.Summary during, String summary, int streams, String problem) {
     }
 
     private final List<Target> targets;
@@ -198,6 +198,7 @@ public final class PauseTable {
     private final StringBuilder report = new StringBuilder();
     private final List<Cell> cells = new ArrayList<>();
     private final List<Cell> openCells = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
 
     private PauseTable(List<Target> targets, List<Kind> kinds, List<Kind> openKinds, List<Open> opens, Size size,
             int rounds, Path repository, Path work, String drainTimeout) {
@@ -333,7 +334,7 @@ public final class PauseTable {
                     // alternate which server goes first, cell by cell, so that neither always runs on a
                     // machine the other has just warmed or loaded
                     for (Target target : order(index++)) {
-                        cells.add(cell(target, kind, connections, round, Open.NONE));
+                        measure(cells, target, kind, connections, round, Open.NONE);
                     }
                 }
             }
@@ -342,12 +343,37 @@ public final class PauseTable {
         for (Open open : opens) {
             for (Kind kind : openKinds) {
                 for (Target target : order(index++)) {
-                    openCells.add(cell(target, kind, size.openConnections(), 1, open));
+                    measure(openCells, target, kind, size.openConnections(), 1, open);
                 }
             }
         }
         openTable();
+        if (!problems.isEmpty()) {
+            line("### Cells that stopped early or never ran");
+            line("");
+            // one line each: an exception's message may carry the server's output
+            problems.forEach(problem -> line("- %s", oneLine(problem)));
+            line("");
+        }
         line("<!-- took %s -->", Duration.between(began, Instant.now()).withNanos(0));
+    }
+
+    /** Measures a cell into the list; a cell that cannot start is named among the problems, and the run goes on. */
+    private void measure(List<Cell> into, Target target, Kind kind, int connections, int round, Open open) {
+        try {
+            Cell cell = cell(target, kind, connections, round, open);
+            into.add(cell);
+            if (!cell.problem().isEmpty()) {
+                problems.add(String.format(Locale.ROOT, "%s, %s, %d connections, round %d, %s open: stopped after %d"
+                        + " attempt(s): %s", target.name(), kind.title, connections, round, open.title,
+                        cell.attempts().size(), cell.problem()));
+            }
+        } catch (Exception e) {
+            System.out.println("could not measure " + target.name() + " " + kind.key + " " + connections + ": " + e);
+            e.printStackTrace(System.out);
+            problems.add(String.format(Locale.ROOT, "%s, %s, %d connections, round %d, %s open: not measured: %s",
+                    target.name(), kind.title, connections, round, open.title, e));
+        }
     }
 
     private List<Target> order(int index) {
@@ -370,6 +396,7 @@ public final class PauseTable {
         Path fix = target.fixes().get(kind);
         Files.copy(fix, folder.resolve(fix.getFileName()));
         List<String> options = kind == Kind.REDEFINE ? List.of("-Xlog:safepoint=info:file=" + SAFEPOINT_LOG) : List.of();
+        Cell cell;
         try (Server server = new Server(target.webapp(), folder, LoadBenchmark.freePort(), options)) {
             server.awaitReady(START);
             installFixtures(server, folder);
@@ -381,6 +408,7 @@ public final class PauseTable {
             EventStreams streams = open == Open.STREAMS
                     ? new EventStreams(server.base(), size.streams(), STREAM_PERIOD, origin) : null;
             String blocked = "";
+            String problem = "";
             List<Attempt> attempts = new ArrayList<>();
             try {
                 if (streams != null) {
@@ -397,6 +425,11 @@ public final class PauseTable {
                 if (open == Open.BLOCKED) {
                     blocked = block(server.base(), "GET");
                 }
+            } catch (Exception e) {
+                // a long run goes on to the next cell; the cell keeps what it measured, and says what broke
+                problem = e.toString();
+                System.out.println(name + ": stopped early: " + e);
+                e.printStackTrace(System.out);
             } finally {
                 Requests requests = load.stop();
                 Requests trickled = trickle == null ? null : trickle.stop();
@@ -429,10 +462,11 @@ public final class PauseTable {
                         openSummary.isEmpty() ? "" : "; " + openSummary);
                 // the example's requests that overlapped a hotfix's window: how long the load was held
                 Stats.Summary during = Stats.split(requests, windows, 0, Long.MAX_VALUE)[1];
-                return new Cell(target.name(), kind, connections, round, open, attempts, total, failed, during,
-                        openSummary, streams == null ? 0 : streams.count());
+                cell = new Cell(target.name(), kind, connections, round, open, attempts, total, failed, during,
+                        openSummary, streams == null ? 0 : streams.count(), problem);
             }
         }
+        return cell;
     }
 
     private void cycles(Server server, Target target, Kind kind, int connections, int round, int warmups, int count,
@@ -675,6 +709,11 @@ public final class PauseTable {
                         Collectors.counting()));
         return reasons.isEmpty() ? "" : " (" + reasons.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String oneLine(String text) {
+        String flat = text.strip().replaceAll("\\s*\\R\\s*", " / ");
+        return flat.length() > 600 ? flat.substring(0, 600) + "..." : flat;
     }
 
     private static String percentiles(long[] sorted) {

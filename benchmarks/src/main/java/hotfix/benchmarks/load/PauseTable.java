@@ -199,10 +199,12 @@ public final class PauseTable {
     private final List<Cell> cells = new ArrayList<>();
     private final List<Cell> openCells = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final Path plots;
 
     private PauseTable(List<Target> targets, List<Kind> kinds, List<Kind> openKinds, List<Open> opens, Size size,
-            int rounds, Path repository, Path work, String drainTimeout) {
+            int rounds, Path repository, Path work, String drainTimeout, Path plots) {
         this.opens = opens;
+        this.plots = plots;
         this.targets = targets;
         this.kinds = kinds;
         this.openKinds = openKinds;
@@ -230,10 +232,12 @@ public final class PauseTable {
      * default (5000) otherwise;</li>
      * <li>{@code --quick}: one level of 16 connections, 3 cycles, 1 open cycle;</li>
      * <li>{@code --out FILE} (default benchmarks/target/pause-table.md; the attempts go beside it,
-     * .csv).</li>
+     * .csv), {@code --plots DIR} (default benchmarks/target: pause-swap.png, pause-copy.png,
+     * pause-redefine.png).</li>
      * </ul>
      */
     public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
         // read once, when the JDK's HTTP client first loads: before any client is made
         System.setProperty("jdk.httpclient.keepalive.timeout", Integer.toString(Load.KEEP_ALIVE_S));
         Path repository = Path.of("");
@@ -251,6 +255,7 @@ public final class PauseTable {
         int rounds = 1;
         String drainTimeout = "";
         Path out = Path.of("benchmarks/target/pause-table.md");
+        Path plots = Path.of("benchmarks/target");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--server" -> servers.add(args[++i]);
@@ -268,6 +273,7 @@ public final class PauseTable {
                 case "--drain-timeout" -> drainTimeout = "-t " + Long.parseLong(args[++i]) + " ";
                 case "--quick" -> size = Size.quick();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--plots" -> plots = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the Javadoc of "
                         + PauseTable.class.getName() + " or benchmarks/README.md");
             }
@@ -293,7 +299,7 @@ public final class PauseTable {
         }
         Path work = Files.createTempDirectory("hotfix-pauses-");
         PauseTable table = new PauseTable(targets, kinds, openKinds, opens, size, rounds, repository, work,
-                drainTimeout);
+                drainTimeout, plots);
         Path csv = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + ".csv");
         try {
             table.run();
@@ -340,6 +346,7 @@ public final class PauseTable {
             }
         }
         pauseTables();
+        plots();
         for (Open open : opens) {
             for (Kind kind : openKinds) {
                 for (Target target : order(index++)) {
@@ -666,6 +673,33 @@ public final class PauseTable {
                                 .map(a -> a.answer().pauseMicros()).toList()), 50)))
                         .collect(Collectors.joining(", ")));
             }
+            line("");
+        }
+    }
+
+    /** One plot per kind: every pause, by connections, the servers side by side. */
+    private void plots() throws IOException {
+        if (cells.isEmpty()) {
+            return;
+        }
+        for (Kind kind : kinds) {
+            Map<String, List<long[]>> pauses = new LinkedHashMap<>();
+            for (Target target : targets) {
+                List<long[]> levels = new ArrayList<>();
+                for (int connections : size.connections()) {
+                    levels.add(Stats.sorted(cells.stream()
+                            .filter(c -> c.kind() == kind && c.connections() == connections && c.server().equals(target.name()))
+                            .flatMap(c -> c.attempts().stream()).filter(a -> a.counted() && a.paused())
+                            .map(a -> a.answer().pauseMicros()).toList()));
+                }
+                pauses.put(target.name(), levels);
+            }
+            Path file = plots.resolve("pause-" + kind.key + ".png");
+            PausePlot.write(file, "Pause of a " + kind.title + " under saturating load",
+                    String.format(Locale.ROOT, "%d apply/rollback cycles per cell and round, %d round(s); each dot one"
+                            + " hotfix's reported pause, the line each server's median", size.cycles(), rounds),
+                    size.connections(), pauses);
+            line("![%s](%s)", kind.title, file.toAbsolutePath().normalize());
             line("");
         }
     }

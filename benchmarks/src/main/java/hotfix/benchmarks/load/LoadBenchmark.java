@@ -452,7 +452,7 @@ public final class LoadBenchmark {
         return ms(summary.p50()) + " / " + ms(summary.p99()) + " / " + ms(summary.max());
     }
 
-    private static String ms(long nanos) {
+    static String ms(long nanos) {
         if (nanos == Long.MAX_VALUE) {
             return "never back";
         }

@@ -1,7 +1,10 @@
 package hotfix.benchmarks.server;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -17,8 +20,14 @@ import com.google.gson.JsonParser;
  * @param message     what happened, in words
  * @param pauseMicros the pause, in microseconds
  * @param stages      each stage's time, in microseconds, in the order they ran
+ * @param reason      why it was refused (NONE otherwise; empty if the report has no reason)
+ * @param held        how many calls were held, if the report says so; -1 if it does not
  */
-public record Answer(long id, String outcome, String message, long pauseMicros, Map<String, Long> stages) {
+public record Answer(long id, String outcome, String message, long pauseMicros, Map<String, Long> stages,
+        String reason, long held) {
+
+    // "held 12 calls", "12 calls held": how a report may say it in words
+    private static final Pattern HELD_IN_WORDS = Pattern.compile("(?i)held (\\d+) calls?\\b|\\b(\\d+) calls? (?:were )?held");
 
     /**
      * @param output what the shell printed for the command: the JSON object, maybe with the
@@ -41,8 +50,42 @@ public record Answer(long id, String outcome, String message, long pauseMicros, 
         for (Map.Entry<String, JsonElement> stage : report.getAsJsonObject("stagesMicros").entrySet()) {
             stages.put(stage.getKey(), stage.getValue().getAsLong());
         }
-        return new Answer(report.get("id").getAsLong(), report.get("outcome").getAsString(),
-                report.get("message").getAsString(), report.get("pauseMicros").getAsLong(), stages);
+        String message = report.get("message").getAsString();
+        return new Answer(report.get("id").getAsLong(), report.get("outcome").getAsString(), message,
+                report.get("pauseMicros").getAsLong(), stages,
+                report.has("reason") ? report.get("reason").getAsString() : "", held(report, message));
+    }
+
+    /**
+     * The calls held, as far as the report tells: a number in a field whose name says held and is
+     * not a time (callsHeld, heldCalls, or an object held with a number calls or count), else the
+     * words of its message; -1 when it says nothing of it. The runtime's reports before issue 13
+     * do not count held calls.
+     */
+    private static long held(JsonObject report, String message) {
+        for (Map.Entry<String, JsonElement> field : report.entrySet()) {
+            String name = field.getKey().toLowerCase(Locale.ROOT);
+            if (!name.contains("held") || name.contains("micros") || name.contains("nanos") || name.contains("millis")) {
+                continue;
+            }
+            JsonElement value = field.getValue();
+            if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                return value.getAsLong();
+            }
+            if (value.isJsonObject()) {
+                for (String count : new String[] {"calls", "count"}) {
+                    JsonElement inner = value.getAsJsonObject().get(count);
+                    if (inner != null && inner.isJsonPrimitive() && inner.getAsJsonPrimitive().isNumber()) {
+                        return inner.getAsLong();
+                    }
+                }
+            }
+        }
+        Matcher words = HELD_IN_WORDS.matcher(message);
+        if (words.find()) {
+            return Long.parseLong(words.group(1) != null ? words.group(1) : words.group(2));
+        }
+        return -1;
     }
 
     /** @return this answer, if it is one of the outcomes given */

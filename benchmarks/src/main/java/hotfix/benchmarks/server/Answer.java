@@ -27,7 +27,9 @@ public record Answer(long id, String outcome, String message, long pauseMicros, 
         String reason, long held) {
 
     // "held 12 calls", "12 calls held": how a report may say it in words
-    private static final Pattern HELD_IN_WORDS = Pattern.compile("(?i)held (\\d+) calls?\\b|\\b(\\d+) calls? (?:were )?held");
+    // and the runtime's own: "3 call(s) into it held, for 812 us", "no call held"
+    private static final Pattern HELD_IN_WORDS = Pattern.compile(
+            "(?i)held (\\d+) calls?\\b|\\b(\\d+) call(?:s|\\(s\\))? (?:were |into it )?held|\\b(no) call held");
 
     /**
      * @param output what the shell printed for the command: the JSON object, maybe with the
@@ -60,7 +62,7 @@ public record Answer(long id, String outcome, String message, long pauseMicros, 
      * The calls held, as far as the report tells: a number in a field whose name says held and is
      * not a time (callsHeld, heldCalls, or an object held with a number calls or count), else the
      * words of its message; -1 when it says nothing of it. The runtime's reports before issue 13
-     * do not count held calls.
+     * do not count held calls; since, its message says how many it held, or that it held none.
      */
     private static long held(JsonObject report, String message) {
         for (Map.Entry<String, JsonElement> field : report.entrySet()) {
@@ -83,6 +85,9 @@ public record Answer(long id, String outcome, String message, long pauseMicros, 
         }
         Matcher words = HELD_IN_WORDS.matcher(message);
         if (words.find()) {
+            if (words.group(3) != null) {
+                return 0;
+            }
             return Long.parseLong(words.group(1) != null ? words.group(1) : words.group(2));
         }
         return -1;

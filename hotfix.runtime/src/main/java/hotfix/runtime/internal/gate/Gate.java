@@ -89,16 +89,21 @@ public final class Gate implements QuiesceGate {
      */
     public int enter(Lineage lineage) {
         Entry entry = entries.get();
-        DEPTH.setOpaque(entry, entry.depth + 1);
         Pins pins = entry.pins;
-        int generation = pins.generationOf(lineage);
-        if (generation < 0) {
-            generation = pins.pin(lineage, Thread.currentThread());
-            if (generation == Pins.NONE) {
-                generation = lineage.pinWhenReleased(pins);
-            }
+        int depth = entry.depth;
+        DEPTH.setOpaque(entry, depth + 1);
+        if (depth == 0 && pins.isEmptyOwn()) {
+            // an outermost call outside any unit: a unit of its own
+            int generation = pins.pinFirst(lineage);
+            return generation != Pins.NONE ? generation : lineage.pinWhenReleased(pins);
         }
-        return generation;
+        int generation = pins.generationOf(lineage);
+        return generation >= 0 ? generation : pinLater(pins, lineage);
+    }
+
+    private static int pinLater(Pins pins, Lineage lineage) {
+        int generation = pins.pin(lineage, Thread.currentThread());
+        return generation != Pins.NONE ? generation : lineage.pinWhenReleased(pins);
     }
 
     /** Enters a unit of work, or a nested level of the one this thread is in; never waits. */
@@ -131,8 +136,11 @@ public final class Gate implements QuiesceGate {
         }
         if (depth == 1) {
             // the unit ends: its pins end with it, before it counts as gone
-            entry.own.clear();
-            entry.pins = entry.own;
+            Pins own = entry.own;
+            own.clear();
+            if (entry.pins != own) {
+                entry.pins = own;
+            }
         }
         DEPTH.setOpaque(entry, depth - 1);
     }

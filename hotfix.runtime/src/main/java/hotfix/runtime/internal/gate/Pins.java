@@ -60,12 +60,40 @@ final class Pins {
      * @return the generation pinned, or {@link #NONE} if the lineage is held against the caller
      */
     int pin(Lineage lineage, Thread caller) {
-        if (shared) {
-            synchronized (this) {
-                return pinNow(lineage, caller);
-            }
-        }
+        return shared ? pinShared(lineage, caller) : pinNow(lineage, caller);
+    }
+
+    private synchronized int pinShared(Lineage lineage, Thread caller) {
         return pinNow(lineage, caller);
+    }
+
+    /**
+     * The first pin of a unit that has none, by its own thread: an outermost call outside any
+     * unit, the most frequent case, kept small so that it compiles into the proxy.
+     *
+     * @return the generation pinned, or {@link #NONE} if the lineage is held
+     */
+    int pinFirst(Lineage lineage) {
+        if (lineages[0] != lineage) {
+            // a reference store costs a GC barrier with a fence of its own: skip it when it would
+            // write what is there, as a thread that keeps calling into one bundle does
+            lineages[0] = lineage;
+        }
+        generations[0] = PENDING;
+        count = 1; // volatile: the pin is published before the lineage is read
+        int state = lineage.state();
+        if (Lineage.isHeld(state)) {
+            COUNT.setRelease(this, 0);
+            return NONE;
+        }
+        int generation = Lineage.generation(state);
+        GENERATIONS.setRelease(generations, 0, generation);
+        return generation;
+    }
+
+    /** @return whether this is a thread's own record with nothing pinned: read by its thread only */
+    boolean isEmptyOwn() {
+        return !shared && (int) COUNT.getOpaque(this) == 0;
     }
 
     private int pinNow(Lineage lineage, Thread caller) {
@@ -78,7 +106,9 @@ final class Pins {
         if (n == lineages.length) {
             grow();
         }
-        lineages[n] = lineage;
+        if (lineages[n] != lineage) { // see pinFirst
+            lineages[n] = lineage;
+        }
         generations[n] = PENDING;
         count = n + 1; // volatile: the pin is published before the lineage is read
         int state = lineage.state();

@@ -147,6 +147,21 @@ final class FakeFramework {
         return !found.isEmpty();
     }
 
+    /**
+     * @return those of the references, as a lookup collected them, that the bundle finds: those
+     *         the hooks leave; a reference may be unregistered by now, as in a lookup that raced
+     *         with the unregistration
+     */
+    List<ServiceReference<?>> found(Bundle finder, ServiceReference<?>... references) {
+        Collection<ServiceReference<?>> found = new ArrayList<>(List.of(references));
+        for (Object hook : hooks()) {
+            if (hook instanceof FindHook find) {
+                find.find(finder.getBundleContext(), null, null, false, found);
+            }
+        }
+        return List.copyOf(found);
+    }
+
     /** @return the proxies the runtime has registered and not unregistered */
     List<ServiceReference<?>> proxies() {
         List<ServiceReference<?>> proxies = new ArrayList<>();

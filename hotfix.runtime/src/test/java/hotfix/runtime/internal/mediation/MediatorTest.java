@@ -378,6 +378,29 @@ public class MediatorTest {
         assertEquals("hello, b, from old's object for example.webapp.admin", other.greet("b"));
     }
 
+    /**
+     * A service no proxy stands for, under an interface private to its bundle: each version
+     * registers its own, and the old one is unregistered as that version stops. A lookup that
+     * collected the old one before and is filtered after (Felix passes an unregistered service as
+     * assignable to anyone) must not give the new version its old version's service, whose owner
+     * is unknown by then, and which would win on its lower id: it would get no object.
+     */
+    @Test
+    public void aNewVersionNeverFindsTheServiceItsOldVersionUnregisteredAsItStopped() {
+        ServiceReference<?> old = framework.register(application, new Greeting(), Map.of(), Internal.class.getName());
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Internal.class);
+        mediator.stage(staged);
+        ServiceReference<?> own = framework.register(staged, new Greeting(), Map.of(), Internal.class.getName());
+        mediator.commit(staged);
+        assertEquals("while both are registered", List.of(own), framework.found(staged, old, own));
+
+        framework.unregister(old); // the old version stops; uninstalled next, then retired()
+
+        assertEquals("once the old one is unregistered", List.of(own), framework.found(staged, old, own));
+        mediator.retired(staged);
+        assertEquals("once the old version is retired", List.of(own), framework.found(staged, old, own));
+    }
+
     @Test
     public void aProxyIsToldAgainOnlyToTheBundleThatUsedItsRetiredOriginalItself() throws Exception {
         FakeFramework earlier = new FakeFramework();

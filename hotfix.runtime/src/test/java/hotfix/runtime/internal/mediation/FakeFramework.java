@@ -64,6 +64,10 @@ final class FakeFramework {
     volatile Runnable onGetService = () -> {
     };
 
+    /** Runs whenever a service's using bundles are asked for, before they are: a test may get a service there. */
+    volatile Runnable onUsingBundles = () -> {
+    };
+
     /** Runs whenever the runtime has registered a service (a proxy), before registerService returns. */
     volatile Runnable onRegistered = () -> {
     };
@@ -340,7 +344,10 @@ final class FakeFramework {
                         case "getBundle" -> registered ? bundle : null;
                         case "getProperty" -> properties.get((String) arguments[0]);
                         case "getPropertyKeys" -> properties.keySet().toArray(String[]::new);
-                        case "getUsingBundles" -> using();
+                        case "getUsingBundles" -> {
+                            onUsingBundles.run();
+                            yield using();
+                        }
                         case "equals" -> proxy == arguments[0];
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "toString" -> "reference to " + String.join(",", objectClass) + " of " + bundle;

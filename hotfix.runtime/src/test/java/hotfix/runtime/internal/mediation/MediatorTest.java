@@ -311,6 +311,27 @@ public class MediatorTest {
         assertEquals(List.of(), framework.logged);
     }
 
+    /**
+     * A consumer bundle whose threads get and release its proxy at each call: a get the runtime
+     * begins for it while one of its lookups is filtered is the runtime's use of the original,
+     * not the consumer's own, and hides neither the proxy nor the original from it.
+     */
+    @Test
+    public void aGetBegunForAConsumerWhileItLooksUpHidesNothingFromIt() {
+        ServiceReference<?> original = framework.register(application, new Factory("old"),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        // another thread of the consumer gets its proxy as the lookup asks who uses the original
+        framework.onUsingBundles = () -> {
+            framework.onUsingBundles = () -> {
+            };
+            framework.consumer.getBundleContext().getService(proxy);
+        };
+
+        assertEquals(List.of(proxy), framework.found(framework.consumer, proxy, original));
+        assertEquals("and after", List.of(proxy), framework.found(framework.consumer, proxy, original));
+    }
+
     @Test
     public void aMoveGivesEachConsumerTheNewVersionsObjectForItAndLaterConsumersToo() throws Exception {
         Factory old = new Factory("old");

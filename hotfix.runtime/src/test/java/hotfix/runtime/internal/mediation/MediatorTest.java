@@ -332,6 +332,45 @@ public class MediatorTest {
         assertEquals("and after", List.of(proxy), framework.found(framework.consumer, proxy, original));
     }
 
+    /**
+     * A factory that gives no object, fixed by a hotfix that commits while a consumer's get is
+     * under way on the old version: the consumer gets the fix's object, not the old version's
+     * null, which a listener told of the fix would take for the fix's answer, and not ask again.
+     */
+    @Test
+    public void aGetTheOldVersionAnswersWithNothingAsTheFixCommitsGetsTheFix() {
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        Mediated[] mediated = new Mediated[1];
+        ServiceReference<?>[] replacement = new ServiceReference<?>[1];
+        framework.register(application, new ServiceFactory<Greeter>() {
+            @Override
+            public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+                try {
+                    Mediated.Move move = mediated[0].prepare(replacement[0]);
+                    move.complete();
+                    mediator.retarget(mediated[0], move);
+                    mediator.commit(staged);
+                } catch (ProxyException e) {
+                    throw new AssertionError(e);
+                }
+                return null;
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+                // it gave nothing
+            }
+        }, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        mediated[0] = mediator.servicesOf(application).get(0);
+        mediator.stage(staged);
+        replacement[0] = framework.register(staged, new Factory("new"),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+
+        Greeter got = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+
+        assertEquals("hello, a, from new's object for example.webapp.web", got == null ? null : got.greet("a"));
+    }
+
     @Test
     public void aMoveGivesEachConsumerTheNewVersionsObjectForItAndLaterConsumersToo() throws Exception {
         Factory old = new Factory("old");

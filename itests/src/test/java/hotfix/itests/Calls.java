@@ -42,7 +42,9 @@ final class Calls implements AutoCloseable {
                     String answer;
                     try {
                         answer = call.call();
-                    } catch (Exception | LinkageError e) {
+                    } catch (Exception | LinkageError | AssertionError e) {
+                        // an assertion in a call (Shapes.best finding nothing, say) is a failure to
+                        // report, not a thread that silently dies and leaves the others to time out
                         failures.add(Thread.currentThread().getName() + " after " + answers + ": " + where(e));
                         continue;
                     }

@@ -366,14 +366,13 @@ public class ConformanceIT extends HotfixTestSupport {
      * implement, is re-registered; and each version of the bundle keeps finding its own.
      */
     @Test
-    @Ignore("open bug, about 1 run in 2, cause not found: while the rollback retires the fixed version, a call "
-            + "through the Greeter's proxy fails with 'whisper is null' (the Whisper it looked up was gone when it "
-            + "got it); seen before and after this session's mediation changes; see #12's closing note")
     public void aServiceUnderANonPublicInterfaceIsReRegisteredAndItsBundleKeepsFindingIt() throws Exception {
         shapes().start(Shapes.NON_PUBLIC);
         ServiceReference<Greeter> reference = shapes().awaitOne(Greeter.class, "non-public");
         Greeter greeter = context.getService(reference);
-        try (Calls calls = new Calls("non-public", THREADS, greeter::greet)) {
+        List<String> zombies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the Greeter looks its Whisper up at each call: as the version it replaces retires, so may Felix fail
+        try (Calls calls = new Calls("non-public", THREADS, askingAgainIfFelixFails(zombies, greeter::greet))) {
             HotfixReport applied = hotfixReport("fixture.conformance-non-public-fix", calls, "non-public, as shipped",
                     "non-public, fixed", report -> {
                         assertStaged(report, Greeter.class.getName() + " (interfaces " + Greeter.class.getName()
@@ -386,9 +385,13 @@ public class ConformanceIT extends HotfixTestSupport {
         } finally {
             context.ungetService(reference);
         }
+        System.out.println("ConformanceIT non-public: lookups Felix failed with " + FELIX_ZOMBIE + ": " + zombies.size());
     }
 
-    /** What Felix's NullPointerException says when a registration's bundle has no revision left. */
+    /**
+     * What Felix's NullPointerException says when a lookup checks a service whose bundle was
+     * uninstalled since the lookup collected it: it has no revision left.
+     */
     private static final String FELIX_ZOMBIE = "\"br\" is null";
 
     /**
@@ -405,30 +408,9 @@ public class ConformanceIT extends HotfixTestSupport {
         shapes().rankTunable(10);
         List<Object> rankingsWhileFixed = new ArrayList<>();
         long[] versions;
-        // Two open bugs, seen in some runs, are counted and printed rather than failed, as the
-        // rest of this test is what guards the ranking through a hotfix (see #12's closing note):
-        // Felix's lookup itself throws, for a registration whose bundle has no revision left
-        // (FELIX_ZOMBIE), and a lookup during the hotfix finds the tunable Greeter's proxy ranked
-        // below the steady one for a moment. Either lookup is asked again, as a caller would; any
-        // other failure, or answer, fails the test.
         List<String> zombies = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> outranked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (Calls calls = new Calls("ranked", THREADS, lookingUp(() -> {
-            try {
-                String answer = shapes().greetBest("ranked");
-                if ("steady, as shipped".equals(answer)) {
-                    outranked.add(answer);
-                    return null;
-                }
-                return answer;
-            } catch (NullPointerException e) {
-                if (!String.valueOf(e.getMessage()).contains(FELIX_ZOMBIE)) {
-                    throw e;
-                }
-                zombies.add(e.getMessage());
-                return null;
-            }
-        }))) {
+        try (Calls calls = new Calls("ranked", THREADS,
+                lookingUp(askingAgainIfFelixFails(zombies, () -> shapes().greetBest("ranked"))))) {
             versions = hotfixAndRollBack("fixture.conformance-ranked-fix", calls, "tunable, as shipped", "tunable, fixed",
                     plan -> {
                         assertPlanned(plan, Greeter.class.getName() + " (component " + Shapes.TUNABLE
@@ -440,8 +422,7 @@ public class ConformanceIT extends HotfixTestSupport {
             calls.assertEveryThreadSaw("tunable, as shipped", "tunable, fixed", "tunable, as shipped");
         }
         assertEquals("the best ranking while the hotfix served", List.of(10), rankingsWhileFixed);
-        System.out.println("ConformanceIT ranked: lookups Felix failed with " + FELIX_ZOMBIE + ": " + zombies.size()
-                + "; lookups that found the steady Greeter ranked first during the hotfix: " + outranked.size());
+        System.out.println("ConformanceIT ranked: lookups Felix failed with " + FELIX_ZOMBIE + ": " + zombies.size());
 
         assertEquals("MODIFIED events after the rollback", List.of(1), shapes().rankTunable(1));
         assertEquals("the best ranked once the tunable one is ranked 1", "steady",
@@ -466,9 +447,12 @@ public class ConformanceIT extends HotfixTestSupport {
      * bundle gets its own object is the bundle-scoped factory's test.)
      */
     @Test
-    @Ignore("open bug, most runs, cause not found: with three threads getting and releasing the proxy at each "
-            + "call, some keep getting null after the hotfix commits, and Felix's own lookup fails with a "
-            + "NullPointerException for a registration whose bundle has no revision left; see #12's closing note")
+    @Ignore("open bug, 1 run in 14 since #12's two fixes in mediation: the rollback is REFUSED ('gave no "
+            + "service object to PAXEXAM-PROBE') after every holder let go. Likely Felix 7.0.5's "
+            + "ServiceRegistry.ungetService: when a get comes between its clearing the holder and its second look "
+            + "at the count, it skips the factory's ungetService, and the factory is asked for a new object: the "
+            + "runtime keeps the skipped proxy's binding as a holder. A fix (release a consumer bundle's older "
+            + "binding when the proxy's factory is asked again for that bundle) belongs in Mediated.bind")
     public void aFactoryReturningNullIsFixedByAHotfixWhoseRollbackWaitsForItsHoldersToLetGo() throws Exception {
         ServiceTracker<Greeter, Greeter> tracker = new ServiceTracker<>(context,
                 context.createFilter(shapes().filter(Greeter.class, "null-factory")), null);
@@ -477,7 +461,8 @@ public class ConformanceIT extends HotfixTestSupport {
             shapes().start(Shapes.NULL_FACTORY);
             Shapes.awaitTrue("the service registered", () -> shapes().count(Greeter.class, "null-factory") == 1);
             assertNull("what the tracking consumer has before the hotfix", tracker.getService());
-            try (Calls calls = new Calls("null-factory", THREADS, () -> {
+            List<String> zombies = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Calls calls = new Calls("null-factory", THREADS, askingAgainIfFelixFails(zombies, () -> {
                 ServiceReference<Greeter> reference = shapes().best("null-factory");
                 Greeter greeter = context.getService(reference);
                 try {
@@ -485,7 +470,7 @@ public class ConformanceIT extends HotfixTestSupport {
                 } finally {
                     context.ungetService(reference);
                 }
-            })) {
+            }))) {
                 HotfixReport applied = apply("fixture.conformance-null-factory-fix", calls, "null",
                         "null-factory, fixed", plan -> assertTrue(plan.services().toString(), plan.services().stream()
                                 .anyMatch(line -> line.startsWith(Greeter.class.getName() + " ("))));
@@ -497,6 +482,8 @@ public class ConformanceIT extends HotfixTestSupport {
                 tracker.close();
                 calls.close();
                 calls.assertEveryThreadSaw("null", "null-factory, fixed");
+                System.out.println("ConformanceIT null-factory: lookups Felix failed with " + FELIX_ZOMBIE + ": "
+                        + zombies.size());
                 HotfixReport rolledBack = manager.rollback(applied.id(), HotfixOptions.defaults());
                 assertEquals(rolledBack.message(), Outcome.ROLLED_BACK, rolledBack.outcome());
                 ServiceReference<Greeter> reference = shapes().best("null-factory");
@@ -608,6 +595,30 @@ public class ConformanceIT extends HotfixTestSupport {
                 }
             }
             return null;
+        };
+    }
+
+    /**
+     * A call that asks again, as a caller would, when Felix's own lookup fails with
+     * {@link #FELIX_ZOMBIE}, and counts it; any other failure is the call's. Felix 7.0.5 throws it
+     * to a lookup that collected a service of a bundle stopped and uninstalled before the lookup
+     * checked it, and a retirement uninstalls the old version while the calls go on. It is
+     * Felix's alone: without the runtime, 500 stops and uninstalls of a provider while three
+     * threads look its service up made about 200 of its lookups throw; 500 updates, none (#12).
+     */
+    private static Callable<String> askingAgainIfFelixFails(List<String> zombies, Callable<String> call) {
+        return () -> {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                try {
+                    return call.call();
+                } catch (NullPointerException e) {
+                    if (!String.valueOf(e.getMessage()).contains(FELIX_ZOMBIE)) {
+                        throw e;
+                    }
+                    zombies.add(e.getMessage());
+                }
+            }
+            throw new IllegalStateException("Felix's lookup failed 100 times in a row with " + FELIX_ZOMBIE);
         };
     }
 

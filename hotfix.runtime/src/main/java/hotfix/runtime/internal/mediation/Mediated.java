@@ -147,7 +147,12 @@ public final class Mediated {
             Object service = context.getService(from);
             if (service == null) {
                 uses.remove(from, consumer);
-                return null;
+                if (from == original) {
+                    return null;
+                }
+                // a hotfix moved the service meanwhile, and may fix a factory that gave nothing: a
+                // null now would reach a listener told of the fix, which would not ask again
+                continue;
             }
             ProxySlot slot = new ProxySlot(gate, lineage, service);
             Object made;

@@ -84,6 +84,11 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
      * release, showing the consumer the original it holds.
      */
     private final Map<ServiceReference<?>, Map<Bundle, Integer>> behalf = new ConcurrentHashMap<>();
+    /**
+     * For each original, how many gets the runtime ever began for each consumer bundle: a get
+     * begun while {@link #usedBy} looks must not pass for the consumer's own (see there).
+     */
+    private final Map<ServiceReference<?>, Map<Bundle, Long>> begun = new ConcurrentHashMap<>();
     private final Mediated.Uses uses = new Mediated.Uses() {
         @Override
         public void add(ServiceReference<?> original, Bundle consumer) {
@@ -92,6 +97,8 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                 counted.merge(consumer, 1, Integer::sum);
                 return counted;
             });
+            // counted after: has() may read a map the last release emptied and dropped just before
+            begun.computeIfAbsent(original, key -> new ConcurrentHashMap<>()).merge(consumer, 1L, Long::sum);
         }
 
         @Override
@@ -366,7 +373,14 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         if (sees(bundle)) {
             return;
         }
-        references.removeIf(reference -> hiddenFrom(reference, decision(reference), bundle));
+        // A service unregistered since Felix collected it is dropped too: it is of no use to anyone,
+        // and its owner is unknown by now, so otherVersion() cannot hide it. Felix lets it through
+        // its assignability check (with no service object left, it takes the finder for one using
+        // reflection), and a bundle would get its retired version's service, registered under a
+        // private interface of the same name and with a lower id, in place of its own: a null
+        // object (ConformanceIT's non-public shape, #12).
+        references.removeIf(reference -> reference.getBundle() == null
+                || hiddenFrom(reference, decision(reference), bundle));
     }
 
     @Override
@@ -472,6 +486,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
                     forget(mediated);
                 }
                 behalf.remove(reference);
+                begun.remove(reference);
                 originalsById.remove(reference.getProperty(Constants.SERVICE_ID), reference);
             }
             default -> {
@@ -484,8 +499,18 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         return bundle.getBundleId() == 0 || bundle.equals(context.getBundle());
     }
 
-    /** @return whether the bundle uses the original itself, not only through a proxy the runtime got it for */
+    /**
+     * @return whether the bundle uses the original itself, not only through a proxy the runtime got
+     *         it for. A get the runtime begins for the bundle while this looks shows the bundle
+     *         among the framework's users, and {@code has()} may miss it (it may read the map that
+     *         the last release emptied and dropped): the count of gets begun, unchanged across the
+     *         looks, tells such a use from the bundle's own. Taken for the bundle's own, it hid the
+     *         proxy and the original both from a bundle whose threads got and released their proxy
+     *         at each call (ConformanceIT's null factory, #12): its lookups found nothing, and its
+     *         tracker missed the MODIFIED event that announced the fix.
+     */
     private boolean usedBy(ServiceReference<?> reference, Bundle bundle) {
+        long before = begun(reference, bundle);
         if (uses.has(reference, bundle)) {
             return false;
         }
@@ -493,11 +518,18 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
         if (users != null) {
             for (Bundle user : users) {
                 if (user.equals(bundle)) {
-                    return true;
+                    return begun(reference, bundle) == before;
                 }
             }
         }
         return false;
+    }
+
+    /** @return how many gets of the original the runtime began for the consumer bundle, ever */
+    private long begun(ServiceReference<?> original, Bundle consumer) {
+        Map<Bundle, Long> consumers = begun.get(original);
+        Long count = consumers == null ? null : consumers.get(consumer);
+        return count == null ? 0 : count;
     }
 
     /**

@@ -64,6 +64,10 @@ final class FakeFramework {
     volatile Runnable onGetService = () -> {
     };
 
+    /** Runs whenever a service's using bundles are asked for, before they are: a test may get a service there. */
+    volatile Runnable onUsingBundles = () -> {
+    };
+
     /** Runs whenever the runtime has registered a service (a proxy), before registerService returns. */
     volatile Runnable onRegistered = () -> {
     };
@@ -145,6 +149,21 @@ final class FakeFramework {
             }
         }
         return !found.isEmpty();
+    }
+
+    /**
+     * @return those of the references, as a lookup collected them, that the bundle finds: those
+     *         the hooks leave; a reference may be unregistered by now, as in a lookup that raced
+     *         with the unregistration
+     */
+    List<ServiceReference<?>> found(Bundle finder, ServiceReference<?>... references) {
+        Collection<ServiceReference<?>> found = new ArrayList<>(List.of(references));
+        for (Object hook : hooks()) {
+            if (hook instanceof FindHook find) {
+                find.find(finder.getBundleContext(), null, null, false, found);
+            }
+        }
+        return List.copyOf(found);
     }
 
     /** @return the proxies the runtime has registered and not unregistered */
@@ -325,7 +344,10 @@ final class FakeFramework {
                         case "getBundle" -> registered ? bundle : null;
                         case "getProperty" -> properties.get((String) arguments[0]);
                         case "getPropertyKeys" -> properties.keySet().toArray(String[]::new);
-                        case "getUsingBundles" -> using();
+                        case "getUsingBundles" -> {
+                            onUsingBundles.run();
+                            yield using();
+                        }
                         case "equals" -> proxy == arguments[0];
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "toString" -> "reference to " + String.join(",", objectClass) + " of " + bundle;

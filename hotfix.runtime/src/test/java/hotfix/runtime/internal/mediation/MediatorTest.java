@@ -313,6 +313,66 @@ public class MediatorTest {
         assertEquals(List.of(), framework.logged);
     }
 
+    /**
+     * A consumer bundle whose threads get and release its proxy at each call: a get the runtime
+     * begins for it while one of its lookups is filtered is the runtime's use of the original,
+     * not the consumer's own, and hides neither the proxy nor the original from it.
+     */
+    @Test
+    public void aGetBegunForAConsumerWhileItLooksUpHidesNothingFromIt() {
+        ServiceReference<?> original = framework.register(application, new Factory("old"),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        // another thread of the consumer gets its proxy as the lookup asks who uses the original
+        framework.onUsingBundles = () -> {
+            framework.onUsingBundles = () -> {
+            };
+            framework.consumer.getBundleContext().getService(proxy);
+        };
+
+        assertEquals(List.of(proxy), framework.found(framework.consumer, proxy, original));
+        assertEquals("and after", List.of(proxy), framework.found(framework.consumer, proxy, original));
+    }
+
+    /**
+     * A factory that gives no object, fixed by a hotfix that commits while a consumer's get is
+     * under way on the old version: the consumer gets the fix's object, not the old version's
+     * null, which a listener told of the fix would take for the fix's answer, and not ask again.
+     */
+    @Test
+    public void aGetTheOldVersionAnswersWithNothingAsTheFixCommitsGetsTheFix() {
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        Mediated[] mediated = new Mediated[1];
+        ServiceReference<?>[] replacement = new ServiceReference<?>[1];
+        framework.register(application, new ServiceFactory<Greeter>() {
+            @Override
+            public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+                try {
+                    Mediated.Move move = mediated[0].prepare(replacement[0]);
+                    move.complete();
+                    mediator.retarget(mediated[0], move);
+                    mediator.commit(staged);
+                } catch (ProxyException e) {
+                    throw new AssertionError(e);
+                }
+                return null;
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+                // it gave nothing
+            }
+        }, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        mediated[0] = mediator.servicesOf(application).get(0);
+        mediator.stage(staged);
+        replacement[0] = framework.register(staged, new Factory("new"),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+
+        Greeter got = (Greeter) framework.consumer.getBundleContext().getService(framework.proxies().get(0));
+
+        assertEquals("hello, a, from new's object for example.webapp.web", got == null ? null : got.greet("a"));
+    }
+
     @Test
     public void aMoveGivesEachConsumerTheNewVersionsObjectForItAndLaterConsumersToo() throws Exception {
         Factory old = new Factory("old");
@@ -379,6 +439,29 @@ public class MediatorTest {
                 || refused.getMessage().endsWith("gave no service object to example.webapp.admin 1.0.0"));
         assertEquals("hello, a, from old's object for example.webapp.web", bound.greet("a"));
         assertEquals("hello, b, from old's object for example.webapp.admin", other.greet("b"));
+    }
+
+    /**
+     * A service no proxy stands for, under an interface private to its bundle: each version
+     * registers its own, and the old one is unregistered as that version stops. A lookup that
+     * collected the old one before and is filtered after (Felix passes an unregistered service as
+     * assignable to anyone) must not give the new version its old version's service, whose owner
+     * is unknown by then, and which would win on its lower id: it would get no object.
+     */
+    @Test
+    public void aNewVersionNeverFindsTheServiceItsOldVersionUnregisteredAsItStopped() {
+        ServiceReference<?> old = framework.register(application, new Greeting(), Map.of(), Internal.class.getName());
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Internal.class);
+        mediator.stage(staged);
+        ServiceReference<?> own = framework.register(staged, new Greeting(), Map.of(), Internal.class.getName());
+        mediator.commit(staged);
+        assertEquals("while both are registered", List.of(own), framework.found(staged, old, own));
+
+        framework.unregister(old); // the old version stops; uninstalled next, then retired()
+
+        assertEquals("once the old one is unregistered", List.of(own), framework.found(staged, old, own));
+        mediator.retired(staged);
+        assertEquals("once the old version is retired", List.of(own), framework.found(staged, old, own));
     }
 
     @Test

@@ -350,7 +350,8 @@ public class MediatorTest {
                 try {
                     Mediated.Move move = mediated[0].prepare(replacement[0]);
                     move.complete();
-                    mediator.retarget(mediated[0], move);
+                    mediator.retarget(mediated[0], move, 1);
+                    gate.advance(mediated[0].lineage(), 1);
                     mediator.commit(staged);
                 } catch (ProxyException e) {
                     throw new AssertionError(e);

@@ -67,9 +67,20 @@ final class Http {
     }
 
     Answer send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(Duration.ofSeconds(10)).build();
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = client.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (!closedBeforeAnAnswer(e)) {
+                    throw e;
+                }
+                // the server closed the pooled connection as the request went out on it (Jetty
+                // closes one after an answer to a request whose body it did not read): the request
+                // was never read, so it goes again, on a new connection
+                response = client.send(built, HttpResponse.BodyHandlers.ofString());
+            }
             return new Answer(response.statusCode(), parse(response.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,5 +88,10 @@ final class Http {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean closedBeforeAnAnswer(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("EOF reached while reading") || message.contains("header parser received no bytes");
     }
 }

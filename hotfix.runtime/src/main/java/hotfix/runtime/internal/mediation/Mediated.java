@@ -116,7 +116,11 @@ public final class Mediated {
             @Override
             public Object getService(Bundle consumer, ServiceRegistration<Object> registration) {
                 try {
-                    return bind(consumer, consumer.getBundleContext());
+                    Object made = bind(consumer, consumer.getBundleContext());
+                    if (made != null) {
+                        supersede(consumer, made);
+                    }
+                    return made;
                 } catch (ProxyException e) {
                     // the framework logs it and the consumer gets null, as from a failing factory
                     throw new IllegalStateException(e.getMessage(), e);
@@ -171,6 +175,24 @@ public final class Mediated {
             }
             giveBack(context, from, consumer);
         }
+    }
+
+    /**
+     * Ends a consumer's bindings other than the one just made for it. The framework asks a
+     * bundle-scoped factory again only once the bundle's last use ended; Felix may then skip the
+     * factory's {@code ungetService} for that last use, when another get raises the count as the
+     * object is let go of, and the binding it was for would be held for good.
+     */
+    private void supersede(Bundle consumer, Object kept) {
+        List<Object> stale = new ArrayList<>();
+        synchronized (this) {
+            bindings.forEach((proxy, binding) -> {
+                if (proxy != kept && binding.consumer.equals(consumer)) {
+                    stale.add(proxy);
+                }
+            });
+        }
+        stale.forEach(this::unbind);
     }
 
     private void unbind(Object proxy) {

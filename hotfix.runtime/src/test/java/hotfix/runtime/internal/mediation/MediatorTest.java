@@ -1,6 +1,7 @@
 package hotfix.runtime.internal.mediation;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
@@ -298,6 +299,28 @@ public class MediatorTest {
         framework.consumer.getBundleContext().ungetService(proxy);
 
         assertEquals("the consumer's unget reaches the original's factory", List.of(framework.consumer),
+                factory.ungot);
+    }
+
+    /**
+     * Felix 7.0.5 can skip a factory's ungetService when a get comes as the bundle's last use goes,
+     * and then asks the factory again: the binding of the skipped use must not be held for good.
+     */
+    @Test
+    public void aBundleAskedForAgainWithoutItsUngetKeepsOnlyItsNewBinding() {
+        Factory factory = new Factory("old");
+        framework.register(application, factory, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE),
+                Greeter.class.getName());
+        @SuppressWarnings("unchecked")
+        ServiceFactory<Object> proxies = (ServiceFactory<Object>) framework.serviceOf(framework.proxies().get(0));
+
+        Object skipped = proxies.getService(framework.consumer, null);
+        Object asked = proxies.getService(framework.consumer, null);
+        assertNotSame(skipped, asked);
+        assertEquals("hello, a, from old's object for example.webapp.web", ((Greeter) asked).greet("a"));
+        proxies.ungetService(framework.consumer, null, asked);
+
+        assertEquals("no binding is left: the original's factory is told the bundle let go", List.of(framework.consumer),
                 factory.ungot);
     }
 

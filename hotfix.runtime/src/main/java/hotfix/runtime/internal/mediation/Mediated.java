@@ -1,11 +1,14 @@
 package hotfix.runtime.internal.mediation;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -34,6 +37,9 @@ import hotfix.runtime.internal.gate.Lineage;
  */
 public final class Mediated {
 
+    /** What a get returns when the service moved meanwhile: ask the new original. */
+    private static final Object MOVED = new Object();
+
     private final Gate gate;
     /** The versions of the bundle that registered the original, which every hotfix of it moves on. */
     private final Lineage lineage;
@@ -54,6 +60,8 @@ public final class Mediated {
     /** The new version's objects got for bundles that use an original themselves, until they move to the proxy. */
     private final List<Binding> awaitingMove = new ArrayList<>(); // guarded by this
     private volatile ServiceRegistration<?> proxy;
+    /** The gets under way, by the original each asks: see {@link #awaitGetsBeforeMove}. */
+    private final Map<ServiceReference<?>, Integer> asking = new HashMap<>(); // guarded by this
 
     /** What a consumer bundle holds: the proxy it was given, and the original's object behind it. */
     private static final class Binding {
@@ -146,34 +154,80 @@ public final class Mediated {
      */
     private Object bind(Bundle consumer, BundleContext context) throws ProxyException {
         while (true) {
-            ServiceReference<?> from = original;
-            uses.add(from, consumer);
-            Object service = context.getService(from);
-            if (service == null) {
-                uses.remove(from, consumer);
-                if (from == original) {
-                    return null;
-                }
-                // a hotfix moved the service meanwhile, and may fix a factory that gave nothing: a
-                // null now would reach a listener told of the fix, which would not ask again
-                continue;
+            ServiceReference<?> from;
+            synchronized (this) {
+                from = original;
+                asking.merge(from, 1, Integer::sum);
             }
-            ProxySlot slot = new ProxySlot(gate, lineage, service);
             Object made;
             try {
-                made = proxies.create(interfaces, slot);
-            } catch (ProxyException | RuntimeException e) {
-                giveBack(context, from, consumer);
-                throw e;
+                made = bind(consumer, context, from);
+            } finally {
+                asked(from);
             }
-            synchronized (this) {
-                if (from == original) {
-                    slot.watch(watched.get(consumer));
-                    bindings.put(made, new Binding(consumer, context, slot, made, from, service));
-                    return made;
-                }
+            if (made != MOVED) {
+                return made;
             }
+        }
+    }
+
+    /** @return the proxy bound to the original's object, null if it gave none, or {@link #MOVED} */
+    private Object bind(Bundle consumer, BundleContext context, ServiceReference<?> from) throws ProxyException {
+        uses.add(from, consumer);
+        Object service = context.getService(from);
+        if (service == null) {
+            uses.remove(from, consumer);
+            // a hotfix moved the service meanwhile, and may fix a factory that gave nothing: a
+            // null now would reach a listener told of the fix, which would not ask again
+            return from == original ? null : MOVED;
+        }
+        ProxySlot slot = new ProxySlot(gate, lineage, service);
+        Object made;
+        try {
+            made = proxies.create(interfaces, slot);
+        } catch (ProxyException | RuntimeException e) {
             giveBack(context, from, consumer);
+            throw e;
+        }
+        synchronized (this) {
+            if (from == original) {
+                slot.watch(watched.get(consumer));
+                bindings.put(made, new Binding(consumer, context, slot, made, from, service));
+                return made;
+            }
+        }
+        giveBack(context, from, consumer);
+        return MOVED;
+    }
+
+    private synchronized void asked(ServiceReference<?> from) {
+        if (asking.merge(from, -1, Integer::sum) == 0) {
+            asking.remove(from);
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most the given time, for the gets of this service begun before it moved to
+     * return. The framework hands the answer of a factory call under way to the other threads of
+     * its bundle that ask meanwhile: a listener told of the move while a get of the old version
+     * is under way, as a tracker is by the commit's MODIFIED event, would be given that get's
+     * answer, and a null one from a factory the move fixes would make it stop asking. Once those
+     * gets returned, every get asks the new version. Restores the interrupt if interrupted.
+     */
+    public synchronized void awaitGetsBeforeMove(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (asking.keySet().stream().anyMatch(from -> from != original)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package hotfix.runtime.internal.mediation;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
@@ -64,6 +65,12 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
 
     /** Gogo's property that makes a service a shell command (CommandProcessor.COMMAND_SCOPE). */
     static final String COMMAND_SCOPE = "osgi.command.scope";
+    /**
+     * How long a commit waits for the gets of a moved service begun before the move, before it
+     * tells listeners of the move: a get asks one object of a factory, and the old version's is
+     * not held by anything of the hotfix.
+     */
+    static final Duration GETS_BEFORE_MOVE = Duration.ofSeconds(1);
 
     private final BundleContext context;
     private final Gate gate;
@@ -358,6 +365,7 @@ public final class Mediator implements FindHook, EventListenerHook, ServiceListe
             if (mediated == null) {
                 mediate(reference);
             } else {
+                mediated.awaitGetsBeforeMove(GETS_BEFORE_MOVE);
                 mediated.proxy().setProperties(proxyProperties(reference));
             }
         }

@@ -327,8 +327,12 @@ final class FakeFramework {
         final Object service;
         final Map<String, Object> properties = new ConcurrentHashMap<>();
         final ServiceReference<?> reference;
-        /** Per bundle that got it: the object it got and how often, less how often it gave it back. */
-        private final Map<Bundle, Map.Entry<Object, Integer>> uses = new HashMap<>();
+        /**
+         * Per bundle that got it: the object it got and how often, less how often it gave it back.
+         * Changed under the lock, which a get holds while a factory makes the object; read without
+         * it, as Felix answers who uses a service without waiting for a factory under way.
+         */
+        private final Map<Bundle, Map.Entry<Object, Integer>> uses = new ConcurrentHashMap<>();
         volatile boolean registered = true;
 
         Service(Bundle bundle, Object service, String[] objectClass, Map<String, Object> given) {
@@ -385,7 +389,7 @@ final class FakeFramework {
             return true;
         }
 
-        private synchronized Bundle[] using() {
+        private Bundle[] using() {
             return uses.isEmpty() ? null : uses.keySet().toArray(Bundle[]::new);
         }
 

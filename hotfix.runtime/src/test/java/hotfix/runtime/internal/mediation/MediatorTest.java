@@ -397,6 +397,63 @@ public class MediatorTest {
         assertEquals("hello, a, from new's object for example.webapp.web", got == null ? null : got.greet("a"));
     }
 
+    /**
+     * The same, with the commit on another thread: the framework hands the answer of a factory
+     * call under way to the other threads of the bundle that ask meanwhile, so a tracker told of
+     * the fix by the commit's MODIFIED event while the old version's get is under way would be
+     * handed its null, and stop asking. The event waits until that get has returned.
+     */
+    @Test
+    public void theCommitTellsOfTheFixOnlyOnceAGetOfTheOldVersionUnderWayReturned() throws Exception {
+        Bundle staged = framework.bundle(12, "example.webapp.economy", Greeter.class);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch asking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        framework.register(application, new ServiceFactory<Greeter>() {
+            @Override
+            public Greeter getService(Bundle bundle, ServiceRegistration<Greeter> registration) {
+                asking.countDown();
+                try {
+                    answer.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                order.add("the old version gave null");
+                return null;
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Greeter> registration, Greeter service) {
+                // it gave nothing
+            }
+        }, Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Mediated mediated = mediator.servicesOf(application).get(0);
+        ServiceReference<?> proxy = framework.proxies().get(0);
+        mediator.stage(staged);
+        ServiceReference<?> replacement = framework.register(staged, new Factory("new"),
+                Map.of(Constants.SERVICE_SCOPE, Constants.SCOPE_BUNDLE), Greeter.class.getName());
+        Greeter[] got = new Greeter[1];
+        Thread getting = threads.start("getting", () -> got[0] = (Greeter) framework.consumerContext.getService(proxy));
+        assertTrue("the get began", asking.await(TestThreads.WAIT_SECONDS, TimeUnit.SECONDS));
+        Mediated.Move move = mediated.prepare(replacement);
+        move.complete();
+        mediator.retarget(mediated, move, 1);
+        String modified = "MODIFIED " + proxy.getProperty(Constants.SERVICE_ID);
+        Thread committing = threads.start("committing", () -> {
+            mediator.commit(staged);
+            order.add("the commit told of the fix");
+        });
+        // long enough for a commit that does not wait to tell of the fix before the get returns
+        TestThreads.awaitTrue(() -> framework.told.get(framework.consumer).contains(modified)
+                || committing.getState() == Thread.State.TIMED_WAITING, "the commit told of the fix, or waits");
+        answer.countDown();
+        getting.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+        committing.join(TimeUnit.SECONDS.toMillis(TestThreads.WAIT_SECONDS));
+
+        assertEquals(List.of("the old version gave null", "the commit told of the fix"), order);
+        assertEquals("hello, a, from new's object for example.webapp.web", got[0] == null ? null : got[0].greet("a"));
+    }
+
     @Test
     public void aMoveGivesEachConsumerTheNewVersionsObjectForItAndLaterConsumersToo() throws Exception {
         Factory old = new Factory("old");

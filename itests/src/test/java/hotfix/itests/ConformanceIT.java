@@ -19,7 +19,6 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -460,8 +459,6 @@ public class ConformanceIT extends HotfixTestSupport {
      * bundle gets its own object is the bundle-scoped factory's test.)
      */
     @Test
-    @Ignore("open bug, 1 run in 7 after three causes were fixed (see #12's closing notes): a caller's call fails "
-            + "with a NullPointerException that has no message, just after the hotfix commits; not diagnosed")
     public void aFactoryReturningNullIsFixedByAHotfixWhoseRollbackWaitsForItsHoldersToLetGo() throws Exception {
         ServiceTracker<Greeter, Greeter> tracker = new ServiceTracker<>(context,
                 context.createFilter(shapes().filter(Greeter.class, "null-factory")), null);
@@ -485,7 +482,6 @@ public class ConformanceIT extends HotfixTestSupport {
                                 .anyMatch(line -> line.startsWith(Greeter.class.getName() + " ("))));
                 Shapes.awaitTrue("the tracker got the fixed Greeter", () -> tracker.getService() != null);
                 assertEquals("null-factory, fixed", tracker.getService().greet());
-
 
                 // every holder lets go: the tracker, and the callers, which hold it during each call
                 tracker.close();

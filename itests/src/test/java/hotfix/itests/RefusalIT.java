@@ -102,6 +102,22 @@ public class RefusalIT extends HotfixTestSupport {
         assertEquals(before, players.get("keeper"));
     }
 
+    /**
+     * #13 finding 5: a checked exception thrown sneakily by {@code importState} escaped the
+     * pipeline's {@code catch (RuntimeException | LinkageError)} and left the economy's callers
+     * held and the staged bundle installed. Now it is refused, everything undone.
+     */
+    @Test
+    public void aHotfixWhoseStateHandoverThrowsACheckedExceptionSneakilyIsRefusedAndUndone() {
+        Player before = customerWithASword("sneaked-on");
+
+        HotfixReport report = install("sneaky-state");
+
+        assertRefused(report, Reason.STATE_TRANSFER_FAILED, ECONOMY + ".PlayerLedger", "java.io.IOException",
+                "wallets could not be read");
+        assertEquals(before, players.get("sneaked-on"));
+    }
+
     @Test
     public void aHotfixThatCannotTakeTheStateOverIsRefused() {
         Player before = customerWithASword("survivor");

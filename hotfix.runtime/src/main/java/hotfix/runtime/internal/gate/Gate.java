@@ -59,9 +59,11 @@ public final class Gate implements QuiesceGate {
     /**
      * One thread's place: how deep it is in units of work and proxied calls (its unit ends when
      * this returns to 0), and the pins of the unit it works for: its own, or those of a unit that
-     * outlives it. Forgotten once its thread is collected.
+     * outlives it. Forgotten once its thread is collected. Public, with nothing public, for the
+     * generated proxies: a proxied call looks its thread's up once ({@link #caller()}) and hands it
+     * to {@link #enter(Lineage, Entry)} and {@link #leave(Entry)}.
      */
-    static final class Entry extends WeakReference<Thread> {
+    public static final class Entry extends WeakReference<Thread> {
         final Pins own = new Pins(false);
         /** The owner's alone. */
         Pins pins = own;
@@ -88,7 +90,19 @@ public final class Gate implements QuiesceGate {
      * @return the generation of the bundle the call goes to
      */
     public int enter(Lineage lineage) {
-        Entry entry = entries.get();
+        return enter(lineage, entries.get());
+    }
+
+    /** @return the calling thread's place, for {@link #enter(Lineage, Entry)} and {@link #leave(Entry)} */
+    public Entry caller() {
+        return entries.get();
+    }
+
+    /**
+     * {@link #enter(Lineage)}, for the thread whose place is given: a proxied call looks it up once
+     * for its enter and its leave.
+     */
+    public int enter(Lineage lineage, Entry entry) {
         Pins pins = entry.pins;
         int depth = entry.depth;
         DEPTH.setOpaque(entry, depth + 1);
@@ -129,7 +143,11 @@ public final class Gate implements QuiesceGate {
 
     @Override
     public void leave() {
-        Entry entry = entries.get();
+        leave(entries.get());
+    }
+
+    /** {@link #leave()}, for the thread whose place is given: see {@link #enter(Lineage, Entry)}. */
+    public void leave(Entry entry) {
         int depth = entry.depth;
         if (depth <= 0) {
             throw new IllegalStateException("leave() without enter() on thread " + Thread.currentThread().getName());

@@ -9,8 +9,9 @@ import hotfix.runtime.internal.gate.Lineage;
  * What a generated proxy delegates to: the target of each live generation of the bundle behind
  * it. Public, with public methods, because proxies are defined in class loaders of their own.
  * <p>
- * A proxy calls {@link #enter()}, invokes the returned target, and calls {@link #leave()} in a
- * {@code finally}. The call goes to the generation its unit of work is pinned to: the newest one,
+ * A proxy looks up its thread's place in the gate ({@link #caller()}), calls
+ * {@link #enter(Gate.Entry)}, invokes the returned target, and calls {@link #leave(Gate.Entry)}
+ * in a {@code finally}. The call goes to the generation its unit of work is pinned to: the newest one,
  * or, between a hotfix's commit and the old version's retirement, the old one for units that
  * reached it before the commit. The generation is pinned before the targets are read, and a
  * commit writes the targets before it advances the generation, so a unit pinned to either finds
@@ -57,8 +58,8 @@ public final class ProxySlot {
      * pinned to. Waits only while the bundle is held by a hotfix that copies its state and the
      * unit has not reached it yet.
      */
-    public Object enter() {
-        int generation = gate.enter(lineage);
+    public Object enter(Gate.Entry caller) {
+        int generation = gate.enter(lineage, caller);
         if (mode != 0) {
             outgoing.entered();
         }
@@ -66,12 +67,17 @@ public final class ProxySlot {
         return now.generation == generation ? now.target : now.at(generation);
     }
 
-    /** Leaves the call; called once for every {@link #enter()}. */
-    public void leave() {
+    /** Leaves the call; called once for every {@link #enter(Gate.Entry)}, with the same place. */
+    public void leave(Gate.Entry caller) {
         if (mode != 0) {
             outgoing.left();
         }
-        gate.leave();
+        gate.leave(caller);
+    }
+
+    /** @return the calling thread's place in the gate, which the proxied call enters and leaves with */
+    public Gate.Entry caller() {
+        return gate.caller();
     }
 
     /** @return the target new units of work go to; the generated proxies' {@code toString} names it */

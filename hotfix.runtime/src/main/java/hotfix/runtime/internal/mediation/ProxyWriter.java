@@ -36,12 +36,15 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 
+import hotfix.runtime.internal.gate.Gate;
+
 /** Writes the bytes of one proxy class. */
 final class ProxyWriter {
 
     private static final String OBJECT = "java/lang/Object";
     private static final String SLOT = Type.getInternalName(ProxySlot.class);
     private static final String SLOT_DESCRIPTOR = Type.getDescriptor(ProxySlot.class);
+    private static final String CALLER_DESCRIPTOR = Type.getDescriptor(Gate.Entry.class);
     private static final String BUILDER = "java/lang/StringBuilder";
 
     /** One method the proxy implements, and the interface it calls it on. */
@@ -160,9 +163,10 @@ final class ProxyWriter {
     }
 
     /**
-     * {@code ProxySlot s = slot; Object t = s.enter(); try { return ((Owner) t).m(args); }
-     * finally { s.leave(); }}, with the result left on the operand stack across {@code leave()}
-     * rather than stored in a local.
+     * {@code ProxySlot s = slot; Gate.Entry c = s.caller(); Object t = s.enter(c); try { return
+     * ((Owner) t).m(args); } finally { s.leave(c); }}, with the result left on the operand stack
+     * across {@code leave(c)} rather than stored in a local: the thread's place in the gate is
+     * looked up once per call.
      */
     private static void writeDelegation(ClassWriter writer, String self, Delegation delegation) {
         Method method = delegation.method();
@@ -182,6 +186,7 @@ final class ProxyWriter {
         for (Type argument : arguments) {
             slotLocal += argument.getSize();
         }
+        int callerLocal = slotLocal + 1;
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -191,7 +196,11 @@ final class ProxyWriter {
         code.visitFieldInsn(GETFIELD, self, "slot", SLOT_DESCRIPTOR);
         code.visitInsn(DUP);
         code.visitVarInsn(ASTORE, slotLocal);
-        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "enter", "()Ljava/lang/Object;", false);
+        code.visitInsn(DUP);
+        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "caller", "()" + CALLER_DESCRIPTOR, false);
+        code.visitInsn(DUP);
+        code.visitVarInsn(ASTORE, callerLocal);
+        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "enter", "(" + CALLER_DESCRIPTOR + ")Ljava/lang/Object;", false);
         code.visitLabel(start);
         code.visitTypeInsn(CHECKCAST, owner);
         int local = 1;
@@ -202,13 +211,15 @@ final class ProxyWriter {
         code.visitMethodInsn(INVOKEINTERFACE, owner, method.getName(), descriptor, true);
         code.visitLabel(end);
         code.visitVarInsn(ALOAD, slotLocal);
-        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "leave", "()V", false);
+        code.visitVarInsn(ALOAD, callerLocal);
+        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "leave", "(" + CALLER_DESCRIPTOR + ")V", false);
         code.visitInsn(result.getOpcode(IRETURN));
 
         // Any throwable, the target's own included, leaves the gate and goes on unchanged.
         code.visitLabel(handler);
         code.visitVarInsn(ALOAD, slotLocal);
-        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "leave", "()V", false);
+        code.visitVarInsn(ALOAD, callerLocal);
+        code.visitMethodInsn(INVOKEVIRTUAL, SLOT, "leave", "(" + CALLER_DESCRIPTOR + ")V", false);
         code.visitInsn(ATHROW);
         code.visitMaxs(0, 0);
         code.visitEnd();

@@ -32,6 +32,11 @@ import hotfix.runtime.internal.journal.Restore;
  */
 final class Attempt {
 
+    /** Makes the mode that runs the stages, for the jar inspected: swap or redefine, as it says. */
+    interface Modes {
+        Stages of(InspectedJar jar) throws Refusal;
+    }
+
     /** Where an attempt is in its life. */
     enum Phase {
         NEW, INSPECTED, PLANNED, BEGUN, STAGED, QUIESCED, COMMITTED, PAST_POINT_OF_NO_RETURN, FINISHED, REFUSED
@@ -43,6 +48,7 @@ final class Attempt {
     private final HotfixOptions options;
     private final long undoes;
     private final String rollbackLocation;
+    private final Modes modes;
     /** The facts every report of this attempt carries, filled in as the stages learn them. */
     private final HotfixReport.Builder facts;
     private final Map<String, Duration> stages = new LinkedHashMap<>();
@@ -58,8 +64,9 @@ final class Attempt {
     private Journal.Entry intent;
 
     private Attempt(Pipeline.Parts parts, String source, byte[] bytes, HotfixOptions options, long undoes,
-            String rollbackLocation) {
+            String rollbackLocation, Modes modes) {
         this.parts = parts;
+        this.modes = modes != null ? modes : this::modeOf;
         this.source = source;
         this.bytes = bytes;
         this.options = options;
@@ -71,7 +78,13 @@ final class Attempt {
 
     /** @return an attempt to apply (or plan) the hotfix in {@code bytes} */
     static Attempt hotfix(Pipeline.Parts parts, String source, byte[] bytes, HotfixOptions options) {
-        return new Attempt(parts, source, bytes, options, 0, null);
+        return new Attempt(parts, source, bytes, options, 0, null, null);
+    }
+
+    /** @return an attempt to apply the hotfix in {@code bytes} through the stages {@code modes} makes: a test's */
+    static Attempt hotfix(Pipeline.Parts parts, String source, byte[] bytes, HotfixOptions options,
+            Modes modes) {
+        return new Attempt(parts, source, bytes, options, 0, null, modes);
     }
 
     /**
@@ -81,7 +94,7 @@ final class Attempt {
      */
     static Attempt rollback(Pipeline.Parts parts, String source, byte[] previous, HotfixOptions options, long undoes,
             String location) {
-        return new Attempt(parts, source, previous, options, undoes, location);
+        return new Attempt(parts, source, previous, options, undoes, location, null);
     }
 
     String source() {
@@ -133,11 +146,14 @@ final class Attempt {
         facts.target(jar.symbolicName()).toVersion(jar.version().toString()).description(jar.description());
         facts.signer(jar.signer());
         parts.trust().check(jar, undoes != 0);
-        Mode kind = jar.mode();
-        facts.mode(kind);
-        mode = kind == Mode.REDEFINE ? new RedefineMode(parts, jar, undoes != 0) : new SwapMode(parts, jar, undoes);
+        facts.mode(jar.mode());
+        mode = modes.of(jar);
         facts.fromVersion(mode.inspect().toString());
         advance(Phase.INSPECTED, "inspect");
+    }
+
+    private Stages modeOf(InspectedJar jar) throws Refusal {
+        return jar.mode() == Mode.REDEFINE ? new RedefineMode(parts, jar, undoes != 0) : new SwapMode(parts, jar, undoes);
     }
 
     private HotfixReport planned() {

